@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { LogFormat, LogLevel } from '../log/createLogger.ts';
+import type { Config, EngineId } from './Config.ts';
+import { ConfigError } from './ConfigError.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const ENGINES: readonly EngineId[] = ['builtin', 'tone'];
+
+/** Reads `.env` (if present) into process.env without overriding variables already set by the shell. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(name, `one of ${allowed.join(', ')}`, JSON.stringify(value));
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(name, `a whole number from ${min} to ${max}`, JSON.stringify(value));
+  }
+  return parsed;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+    return value.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(name, 'an http(s) URL such as https://discord.com/api', JSON.stringify(value));
+  }
+}
+
+/** A secret is checked for shape only; the error never repeats it. */
+function secret(env: Env, name: string, pattern: RegExp, expected: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  if (!pattern.test(value)) throw new ConfigError(name, expected, '(a value of the wrong shape; not shown)');
+  return value;
+}
+
+/**
+ * Builds the validated configuration from an environment. Throws ConfigError on the first bad value,
+ * so the program can stop with one line naming the variable.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const path = (name: string, fallback: string): string => resolve(cwd, text(env, name) ?? fallback);
+  const interactive = process.stdout.isTTY === true;
+  const clientId = text(env, 'DISCORD_CLIENT_ID');
+  if (clientId !== undefined && !/^\d{15,22}$/.test(clientId)) {
+    throw new ConfigError('DISCORD_CLIENT_ID', 'the application id, 15 to 22 digits', JSON.stringify(clientId));
+  }
+  const roomId = text(env, 'BILIBILI_ROOM_ID');
+  if (roomId !== undefined && !/^\d{1,12}$/.test(roomId)) {
+    throw new ConfigError('BILIBILI_ROOM_ID', 'a live room number such as 21452505', JSON.stringify(roomId));
+  }
+  return {
+    log: {
+      level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: oneOf<LogFormat>(env, 'LOG_FORMAT', ['pretty', 'json'], interactive ? 'pretty' : 'json'),
+    },
+    paths: {
+      database: path('DATABASE_PATH', 'voices/chorus.sqlite'),
+      voicesDir: path('VOICES_DIR', 'voices'),
+      modelsDir: path('MODELS_DIR', 'models'),
+      outDir: path('OUT_DIR', 'out'),
+    },
+    engine: {
+      id: oneOf(env, 'ENGINE', ENGINES, 'builtin'),
+      concurrency: integer(env, 'SYNTHESIS_CONCURRENCY', 1, 1, 16),
+      workers: integer(env, 'ENGINE_WORKERS', 1, 1, 16),
+    },
+    text: {
+      maxCharacters: integer(env, 'MAX_MESSAGE_CHARS', 200, 10, 2000),
+      emoji: oneOf(env, 'READ_EMOJI', ['name', 'drop'], 'name'),
+    },
+    queue: {
+      maxLength: integer(env, 'QUEUE_MAX_LENGTH', 50, 1, 10_000),
+      maxAgeSeconds: integer(env, 'QUEUE_MAX_AGE_SECONDS', 120, 5, 86_400),
+    },
+    uploads: {
+      maxBytes: integer(env, 'MAX_UPLOAD_MB', 20, 1, 200) * 1024 * 1024,
+      maxClipSeconds: integer(env, 'MAX_CLIP_SECONDS', 60, 5, 600),
+    },
+    discord: { clientId, apiUrl: url(env, 'DISCORD_API_URL') },
+    bilibili: { roomId: roomId === undefined ? undefined : Number(roomId) },
+    secrets: {
+      discordToken: secret(env, 'DISCORD_TOKEN', /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, 'a bot token from the Discord developer portal (three dot-separated parts)'),
+      bilibiliCookie: text(env, 'BILIBILI_COOKIE'),
+    },
+  };
+}
