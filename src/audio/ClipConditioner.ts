@@ -87,6 +87,8 @@ const CLIP_LEVEL = 0.999;
 /** Two full-scale samples in a row happen in clean audio; three or more mean the converter ran out of range. */
 const MIN_CLIP_RUN = 3;
 const DB_FLOOR = -120;
+/** Frames below this energy are never speech, whatever the noise floor. */
+const SPEECH_FLOOR_DBFS = -70;
 
 /**
  * Measures a reference clip for voice registration, then resamples it, removes DC, trims leading and
@@ -114,9 +116,10 @@ export async function conditionClip(clip: DecodedClip, options: ConditionClipOpt
   const sortedEnergies = frames.energies.slice().sort((a, b) => a - b);
   const noiseFloor = percentile(sortedEnergies, 0.1);
   const loudFrames = percentile(sortedEnergies, 0.95);
-  // Speech is whatever stands clearly above the noise floor, but never more than 40 dB below the loudest
-  // frames (so a clean studio clip with digital-silence gaps does not count its breaths) and never below -60 dBFS.
-  const speechThreshold = Math.max(noiseFloor * 10, loudFrames * 1e-4, dbfsToAmplitude(thresholds.silentBelowDbfs) ** 2);
+  // Speech is whatever stands 10 dB above the noise floor, but never more than 40 dB below the loudest
+  // frames (so a clean studio clip with digital-silence gaps does not count its breaths) and never below
+  // an absolute floor (so dither and hum are not mistaken for a very quiet voice).
+  const speechThreshold = Math.max(noiseFloor * 10, loudFrames * 1e-4, dbfsToAmplitude(SPEECH_FLOOR_DBFS) ** 2);
   const speechFlags = frames.energies.map((energy) => energy > speechThreshold);
   const speechFrames = frames.energies.filter((_, index) => speechFlags[index]);
   const speechPower = speechFrames.length > 0 ? speechFrames.reduce((a, b) => a + b, 0) / speechFrames.length : 0;

@@ -14,5 +14,5 @@ export interface FramePipeline {
   close(): void;
 }
 
-/** Builds a pipeline for an utterance whose chunks all have `sampleRate`. */
-export type FramePipelineFactory = (sampleRate: number) => FramePipeline;
+/** Builds a pipeline for an utterance whose chunks all have `sampleRate`; may be async (wasm resamplers load lazily). */
+export type FramePipelineFactory = (sampleRate: number) => FramePipeline | Promise<FramePipeline>;

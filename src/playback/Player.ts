@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { DeadlineExceededError } from '../queue/SynthesisQueueErrors.ts';
 import type { SynthesisQueue } from '../queue/SynthesisQueue.ts';
 import type { PlaybackTargetId, SpeechJob } from '../speech/SpeechJob.ts';
 import { ChorusError, isCancelled } from '../util/ChorusError.ts';
@@ -347,7 +346,7 @@ export class Player extends EventEmitter<PlayerEvents> {
         current.receivedFirstChunkAt ??= Date.now();
         if (!pipeline) {
           sampleRate = chunk.sampleRate;
-          pipeline = this.#createFramePipeline(sampleRate);
+          pipeline = await this.#createFramePipeline(sampleRate);
         } else if (chunk.sampleRate !== sampleRate) {
           throw new ChorusError('sample-rate-changed', `The voice engine changed sample rate mid-utterance (${sampleRate} → ${chunk.sampleRate} Hz).`);
         }
@@ -363,7 +362,8 @@ export class Player extends EventEmitter<PlayerEvents> {
       if (current.stopReason) outcome = 'skipped';
     } catch (caught) {
       if (current.stopReason) outcome = 'skipped';
-      else if (caught instanceof DeadlineExceededError) outcome = 'expired';
+      // By code rather than class: the queue is upstream (types only), and a remote queue rebuilds errors from codes.
+      else if (caught instanceof ChorusError && caught.code === 'deadline-exceeded') outcome = 'expired';
       else if (isCancelled(caught)) {
         // Cancelled from outside the player (synthesis queue shutting down): not a failure.
         current.stopReason = 'cleared';

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { BilibiliApiError } from './BilibiliApiError.ts';
 import type { BilibiliEvent } from './BilibiliEvent.ts';
 import { parseWebCommand } from './CommandParser.ts';
-import { DanmakuConnection, type ConnectionCloseReason } from './DanmakuConnection.ts';
+import { DanmakuAuthError } from './DanmakuAuthError.ts';
+import { DanmakuConnection, describeCloseReason as describe, type ConnectionCloseReason } from './DanmakuConnection.ts';
+import { DanmakuDisconnectedError } from './DanmakuDisconnectedError.ts';
 import { PacketCodec, type PacketCodecOptions } from './PacketCodec.ts';
 import { PacketError } from './PacketError.ts';
 import { ReconnectBackoff, type ReconnectBackoffOptions } from './ReconnectBackoff.ts';
@@ -39,18 +41,6 @@ export interface DanmakuClientEvents {
   warning: [error: ChorusError];
   stateChange: [oldState: DanmakuClientState, newState: DanmakuClientState];
   popularity: [value: number];
-}
-
-export class DanmakuAuthError extends ChorusError {
-  constructor(detail: string) {
-    super('bilibili-auth', `Bilibili's danmaku server refused the connection (${detail}). Chorus fetches a new token and reconnects.`);
-  }
-}
-
-export class DanmakuDisconnectedError extends ChorusError {
-  constructor(detail: string) {
-    super('bilibili-disconnected', `Lost the Bilibili danmaku connection (${detail}). Chorus reconnects on its own.`);
-  }
 }
 
 /**
@@ -208,20 +198,5 @@ export class DanmakuClient extends EventEmitter<DanmakuClientEvents> {
     const delayMs = this.#backoff.next();
     this.#setState({ status: 'waiting', delayMs, reason });
     return sleep(delayMs, signal);
-  }
-}
-
-export function describe(reason: ConnectionCloseReason): string {
-  switch (reason.kind) {
-    case 'closed-by-client':
-      return 'closed by Chorus';
-    case 'auth-refused':
-      return `auth refused with code ${reason.code ?? 'unreadable'}`;
-    case 'auth-timeout':
-      return 'no auth reply in time';
-    case 'receive-timeout':
-      return 'the server went silent';
-    case 'socket-closed':
-      return `socket closed (code ${reason.code}${reason.authenticated ? '' : ', before auth'}${reason.error ? `: ${reason.error}` : ''})`;
   }
 }

@@ -238,3 +238,19 @@ export class DanmakuConnection extends EventEmitter<DanmakuConnectionEvents> {
     this.#resolveClosed(reason);
   }
 }
+
+/** A short human-readable cause, for warnings. */
+export function describeCloseReason(reason: ConnectionCloseReason): string {
+  switch (reason.kind) {
+    case 'closed-by-client':
+      return 'closed by Chorus';
+    case 'auth-refused':
+      return `auth refused with code ${reason.code ?? 'unreadable'}`;
+    case 'auth-timeout':
+      return 'no auth reply in time';
+    case 'receive-timeout':
+      return 'the server went silent';
+    case 'socket-closed':
+      return `socket closed (code ${reason.code}${reason.authenticated ? '' : ', before auth'}${reason.error ? `: ${reason.error}` : ''})`;
+  }
+}

@@ -295,6 +295,38 @@ describe('Player', () => {
     expect(sink.order).toEqual(['a']);
   });
 
+  it('drops a job that expires in a synthesis queue shared with a busy player', async () => {
+    const engine = new ToneEngine({ msPerCharacter: MS_PER_CHARACTER, chunkDelayMs: 5 });
+    const synthesis = new InProcessSynthesisQueue({ engine });
+    const players = ['guild-busy', 'guild-late'].map(
+      (target) =>
+        new Player({
+          queue: new PlaybackQueue({ target }),
+          synthesis,
+          resolveVoice: (id) => ({ id, language: 'en', features: {} }),
+          createFramePipeline: naiveFramePipeline,
+        }),
+    );
+    const [busy, late] = players as [Player, Player];
+    cleanups.push(async () => {
+      await Promise.all(players.map((player) => player.close()));
+      await synthesis.close();
+    });
+    const drops: JobDrop[] = [];
+    const lateEnds: UtteranceReport[] = [];
+    late.on('drop', (drop) => drops.push(drop));
+    late.on('utteranceEnd', (report) => lateEnds.push(report));
+    busy.enqueue({ ...speechJob('busy', TEXTS.long), target: 'guild-busy' });
+    await until(() => engine.activity.active === 1, 'the busy job to occupy the engine');
+    late.enqueue({ ...speechJob('late', 'too late to say', { deadline: Date.now() + 30 }), target: 'guild-late' });
+    await until(() => drops.length === 1, 'the drop');
+
+    expect(drops[0]).toMatchObject({ reason: 'expired', job: { id: 'late' } });
+    expect(lateEnds).toEqual([]);
+    expect(engine.activity.requests).toEqual([TEXTS.long]);
+    expect(synthesis.stats().dropped).toBe(1);
+  });
+
   it('clear(speaker) silences that speaker now and keeps the others', async () => {
     const { player, sink, ends, drops } = setup({ sinkDelayMs: 1 });
     player.enqueue(speechJob('a1', TEXTS.long, { speaker: alice }));
@@ -324,6 +356,37 @@ describe('Player', () => {
     player.enqueue(speechJob('d', TEXTS.d));
     await until(() => ends.length === 2, 'd');
     expect(sink.order).toEqual(['a', 'd']);
+  });
+
+  it('describes what is playing and what waits in a serialisable snapshot', async () => {
+    const { player, sink, ends } = setup({ sinkDelayMs: 1 });
+    player.enqueue(speechJob('a', TEXTS.long));
+    player.enqueue(speechJob('b', TEXTS.b, { speaker: bob }));
+    await until(() => sink.framesOfCurrent >= 2, 'a playing');
+    const snapshot = player.snapshot();
+    const framesAtSink = sink.framesOfCurrent;
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+    expect(snapshot).toMatchObject({ target: TARGET, status: 'playing', paused: false, current: { jobId: 'a', started: true } });
+    // framesWritten counts completed writes; the sink may be in the middle of one more.
+    expect(snapshot.current?.framesWritten).toBeGreaterThanOrEqual(framesAtSink - 1);
+    expect(snapshot.current?.framesWritten).toBeLessThanOrEqual(framesAtSink);
+    expect(snapshot.queue.entries.map((entry) => [entry.jobId, entry.speaker.displayName])).toEqual([['b', 'Bob']]);
+    await until(() => ends.length === 2, 'both');
+    expect(player.snapshot()).toMatchObject({ status: 'idle', current: undefined, queue: { length: 0 } });
+  });
+
+  it('keeps playing after an event listener throws', async () => {
+    const { player, sink, ends } = setup();
+    const unexpected: unknown[] = [];
+    player.on('unexpectedError', (error) => unexpected.push(error));
+    player.once('utteranceEnd', () => {
+      throw new Error('listener bug');
+    });
+    player.enqueue(speechJob('a', TEXTS.a));
+    player.enqueue(speechJob('b', TEXTS.b));
+    await until(() => ends.length === 2, 'both');
+    expect(unexpected).toHaveLength(1);
+    expect(sink.order).toEqual(['a', 'b']);
   });
 
   it('gives a sink attached mid-utterance only whole utterances', async () => {

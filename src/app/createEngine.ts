@@ -1,0 +1,16 @@
+import type { Config } from '../config/Config.ts';
+import type { SynthesisEngine } from '../synthesis/SynthesisEngine.ts';
+
+/** Builds the configured engine. Engines are imported on demand so an unused one costs no start-up time. */
+export async function createEngine(config: Config): Promise<SynthesisEngine> {
+  switch (config.engine.id) {
+    case 'builtin': {
+      const { BuiltinEngine } = await import('../synthesis/engines/builtin/BuiltinEngine.ts');
+      return BuiltinEngine.create({ workers: config.engine.workers });
+    }
+    case 'tone': {
+      const { ToneEngine } = await import('../synthesis/engines/tone/ToneEngine.ts');
+      return new ToneEngine();
+    }
+  }
+}
