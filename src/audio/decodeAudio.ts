@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DecodedClip } from './DecodedClip.ts';
 import { AudioDecodeError } from './AudioDecodeError.ts';
+import { decodeWithFfmpeg } from './decodeWithFfmpeg.ts';
 import { ACCEPTED_AUDIO_FORMATS, sniffAudioFormat } from './sniffAudioFormat.ts';
 import type { DecodeWorkerRequest, DecodeWorkerResponse } from './decodeWorker.ts';
 
@@ -18,8 +19,9 @@ const DEFAULT_DECODE_TIMEOUT_MS = 30_000;
 
 /**
  * Decodes an uploaded audio file (WAV, MP3, OGG Vorbis/Opus/FLAC, M4A/AAC, WebM/MKV, FLAC) to mono float
- * samples at the source sample rate. Channels are averaged. Decoding runs in a worker thread with the
- * pure-wasm `audio-decode` decoders, so no system ffmpeg is needed and the event loop stays free.
+ * samples. Channels are averaged. Decoding runs in a worker thread with the pure-wasm `audio-decode`
+ * decoders, so no system ffmpeg is needed and the event loop stays free — except AAC/M4A, which goes to
+ * ffmpeg in its own process (see decodeWithFfmpeg.ts for why).
  */
 export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions = {}): Promise<DecodedClip> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DECODE_BYTES;
@@ -34,7 +36,8 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions
     throw new AudioDecodeError('not-audio', `This file is not a recognised audio format. Accepted formats: ${ACCEPTED_AUDIO_FORMATS}.`);
   }
 
-  const response = await decodeInWorker(bytes, options.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
+  const response = container === 'mp4' || container === 'aac' ? await decodeAacWithFfmpeg(bytes, timeoutMs) : await decodeInWorker(bytes, timeoutMs);
   if (!response.ok) {
     throw new AudioDecodeError(
       'corrupt',
@@ -53,6 +56,18 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions
     );
   }
   return { samples: response.samples, sampleRate: response.sampleRate };
+}
+
+async function decodeAacWithFfmpeg(bytes: Uint8Array, timeoutMs: number): Promise<DecodeWorkerResponse> {
+  const result = await decodeWithFfmpeg(bytes, timeoutMs);
+  if (result.ok) return { ok: true, samples: result.clip.samples, sampleRate: result.clip.sampleRate, channels: 1 };
+  if (result.missing) {
+    throw new AudioDecodeError(
+      'unsupported',
+      'M4A/AAC clips need ffmpeg on this machine (on Debian/Ubuntu: sudo apt-get install ffmpeg). Or send the clip as MP3, OGG, WAV, WebM or FLAC.',
+    );
+  }
+  return { ok: false, message: result.message };
 }
 
 function decodeInWorker(bytes: Uint8Array, timeoutMs: number): Promise<DecodeWorkerResponse> {

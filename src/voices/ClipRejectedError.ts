@@ -1,6 +1,6 @@
 import { ChorusError } from '../util/ChorusError.ts';
 
-export type ClipRejectionReason = 'too-large' | 'not-audio' | 'corrupt' | 'too-short' | 'too-long' | 'silent' | 'clipped';
+export type ClipRejectionReason = 'too-large' | 'not-audio' | 'corrupt' | 'unsupported' | 'too-short' | 'too-long' | 'silent' | 'clipped';
 
 /** An uploaded reference clip cannot make a usable voice. The message tells the uploader what to record instead. */
 export class ClipRejectedError extends ChorusError {

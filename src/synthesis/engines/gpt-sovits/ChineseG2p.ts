@@ -1,4 +1,7 @@
 import { pinyin as pinyinPro } from 'pinyin-pro';
+import { FINALS } from './symbols.ts';
+
+const KNOWN_FINALS = new Set(FINALS);
 
 /*
  * Mandarin phones for GPT-SoVITS v2 (its `chinese2` front end, opencpop-strict symbols): each syllable
@@ -66,7 +69,7 @@ export function syllableToPhones(syllable: string): [string, string] | null {
   if (final === 'uen') final = 'un';
   if (final === 'uei') final = 'ui';
   if (final === 'iou') final = 'iu';
-  return [initial, final + tone];
+  return KNOWN_FINALS.has(final) ? [initial, final + tone] : null;
 }
 
 const toneOf = (pinyin: string): number => Number(pinyin.at(-1));
@@ -209,7 +212,7 @@ export function chinesePhones(text: string, pinyin?: string): string[] {
   let previousWasPunctuation = false;
   for (const s of chineseSyllables(text, pinyin)) {
     if (s.punctuation) {
-      if (!previousWasPunctuation && phones.length > 0) phones.push(s.pinyin);
+      if (!previousWasPunctuation) phones.push(s.pinyin);
       previousWasPunctuation = true;
       continue;
     }

@@ -7,7 +7,7 @@
  */
 
 const INITIALS = 'AA EE OO b c ch d f g h j k l m n p q r s sh t w x y z zh'.split(' ');
-const FINALS = 'E En a ai an ang ao e ei en eng er i i0 ia ian iang iao ie in ing iong ir iu o ong ou u ua uai uan uang ui un uo v van ve vn'.split(' ');
+export const FINALS = 'E En a ai an ang ao e ei en eng er i i0 ia ian iang iao ie in ing iong ir iu o ong ou u ua uai uan uang ui un uo v van ve vn'.split(' ');
 const JAPANESE = 'I N U a b by ch cl d dy e f g gy h hy i j k ky m my n ny o p py r ry s sh t ts u v w y z'.split(' ');
 export const PUNCTUATION = ['!', '?', '…', ',', '.', '-'] as const;
 const SPECIAL = ['SP', 'SP2', 'SP3', 'UNK'];
