@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DecodedClip } from './DecodedClip.ts';
 
 /** ffmpeg's output rate for clips it decodes; the clip conditioner resamples to its own rate afterwards. */
@@ -13,10 +16,23 @@ export type FfmpegDecodeResult =
  * AAC/M4A: the npm AAC decoder bundles FAAD2 under a licence label ("GPL-2.0") we cannot be sure is
  * compatible with GPL-3.0-or-later, while running ffmpeg as its own program raises no such question.
  */
-export function decodeWithFfmpeg(bytes: Uint8Array, timeoutMs: number): Promise<FfmpegDecodeResult> {
+export async function decodeWithFfmpeg(bytes: Uint8Array, timeoutMs: number): Promise<FfmpegDecodeResult> {
+  // A file, not a pipe: MP4 keeps its index (moov) wherever the encoder put it, often at the end, and
+  // ffmpeg can only seek to it in a file. A private temp dir keeps the upload away from other users.
+  const dir = await mkdtemp(join(tmpdir(), 'chorus-decode-'));
+  try {
+    const input = join(dir, 'upload');
+    await writeFile(input, bytes, { mode: 0o600 });
+    return await runFfmpeg(input, timeoutMs);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function runFfmpeg(input: string, timeoutMs: number): Promise<FfmpegDecodeResult> {
   return new Promise((resolve) => {
-    const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(FFMPEG_DECODE_RATE), '-f', 'f32le', 'pipe:1'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', input, '-vn', '-ac', '1', '-ar', String(FFMPEG_DECODE_RATE), '-f', 'f32le', 'pipe:1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
     let errors = '';
@@ -44,8 +60,5 @@ export function decodeWithFfmpeg(bytes: Uint8Array, timeoutMs: number): Promise<
       new Uint8Array(samples.buffer).set(all.subarray(0, samples.length * 4));
       finish({ ok: true, clip: { samples, sampleRate: FFMPEG_DECODE_RATE } });
     });
-    // ffmpeg may stop reading early on garbage; a broken pipe then is expected, not an error of ours.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(bytes);
   });
 }

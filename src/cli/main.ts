@@ -49,7 +49,8 @@ async function say(chorus: Chorus, config: Config, args: ReturnType<typeof parse
   player.on('drop', (drop) => (failure = drop.detail));
   const outcome = await chorus.say({
     id: randomUUID(),
-    platform: 'cli',
+    // As the operator, so the operator's private voices are usable by name.
+    platform: OPERATOR.platform,
     target: CLI_TARGET,
     author: { userId: OPERATOR.userId, displayName: 'cli' },
     text,

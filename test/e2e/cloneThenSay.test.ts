@@ -12,28 +12,22 @@ const execFileAsync = promisify(execFile);
 const CLI = 'src/cli/main.ts';
 const RATE = 16_000;
 
-/** Syllable nuclei: local maxima of the smoothed frame level that rise ≥ 6 dB above the preceding dip. */
-function countSyllablePeaks(levels: readonly number[]): number {
+/** Syllable nuclei: local maxima of the smoothed frame level at least 6 dB above the lowest point since the previous one. */
+export function countSyllablePeaks(levels: readonly number[]): number {
   const smooth = levels.map((_, i) => {
     const window = levels.slice(Math.max(0, i - 2), i + 3);
     return window.reduce((a, b) => a + b, 0) / window.length;
   });
   let peaks = 0;
-  let valley = Infinity;
-  let rising = false;
-  for (let i = 1; i < smooth.length; i++) {
-    const previous = smooth[i - 1] as number;
+  let lowest = Infinity;
+  for (let i = 1; i < smooth.length - 1; i++) {
     const level = smooth[i] as number;
-    if (level < previous) {
-      if (rising && previous - valley >= 6) peaks++;
-      rising = false;
-      valley = Math.min(valley, level);
-      if (!rising) valley = Math.min(level, valley);
-    } else if (level > previous) {
-      if (!rising) rising = true;
+    lowest = Math.min(lowest, level);
+    const isPeak = level > (smooth[i - 1] as number) && level >= (smooth[i + 1] as number);
+    if (isPeak && level - lowest >= 6) {
+      peaks++;
+      lowest = level;
     }
-    if (!rising) valley = Math.min(valley, level);
-    if (level < previous && !rising) valley = level;
   }
   return peaks;
 }

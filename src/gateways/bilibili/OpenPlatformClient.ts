@@ -211,10 +211,11 @@ export class OpenPlatformClient extends EventEmitter<OpenPlatformClientEvents> {
     this.#stopAppHeartbeat();
     const interval = this.#options.appHeartbeatIntervalMs ?? 20_000;
     const epoch = Date.now();
-    let count = 0;
+    // Beat n is due at epoch + n·interval; the first one goes out one interval after start.
+    let due = 1;
     const beat = (): void => {
-      count++;
-      this.#appHeartbeat = setTimeout(beat, Math.max(0, epoch + count * interval - Date.now()));
+      due++;
+      this.#appHeartbeat = setTimeout(beat, Math.max(0, epoch + due * interval - Date.now()));
       this.#api.heartbeat(gameId, this.#abort.signal).catch((error: unknown) => {
         if (this.#abort.signal.aborted || this.#game?.gameId !== gameId) return;
         if (error instanceof BilibiliApiError && error.apiCode === OpenPlatformCode.gameExpired) {

@@ -63,8 +63,7 @@ export class WebRoomSession {
   #room: { roomId: number; ownerUid: number } | undefined;
   #buvid: { b3: string; b4: string } | undefined;
   #wbi: { mixinKey: string; fetchedAt: number } | undefined;
-  /** Which getDanmuInfo calls happened (count only), for diagnostics and tests. */
-  tokenFetches = 0;
+  #tokenFetches = 0;
 
   constructor(options: WebRoomSessionOptions) {
     if (!Number.isInteger(options.roomId) || options.roomId <= 0) {
@@ -79,6 +78,11 @@ export class WebRoomSession {
 
   get state(): WebRoomSessionState {
     return this.#state;
+  }
+
+  /** How many tokens were requested so far (diagnostics: a fast-rising count means auth keeps failing). */
+  get tokenFetches(): number {
+    return this.#tokenFetches;
   }
 
   get userAgent(): string {
@@ -189,7 +193,7 @@ export class WebRoomSession {
   async #danmuInfo(roomId: number, mixinKey: string, signal: AbortSignal | undefined): Promise<{ token: string; hosts: DanmakuHost[] }> {
     const path = '/xlive/web-room/v1/index/getDanmuInfo';
     const query = signWbi({ id: roomId, type: 0, web_location: '444.8' }, mixinKey, Math.floor(this.#now() / 1000));
-    this.tokenFetches++;
+    this.#tokenFetches++;
     const reply = await this.#get(this.#liveApiBase, path, query, signal);
     if (reply.code === -352) {
       this.#wbi = undefined;

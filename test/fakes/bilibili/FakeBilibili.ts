@@ -90,6 +90,8 @@ export class FakeBilibili {
   readonly games: Game[] = [];
   /** Auth replies to send with a non-zero code before accepting again. */
   refuseAuthCount = 0;
+  /** When false the server goes quiet: heartbeats are recorded but not answered. */
+  answerHeartbeats = true;
   readonly #options: FakeBilibiliOptions;
   readonly #http: Server;
   readonly #hostServers: { server: Server; wss: WebSocketServer; port: number }[] = [];
@@ -325,7 +327,7 @@ export class FakeBilibili {
         if (packet.operation === FakeOp.auth) this.#onAuth(connection, packet.body.toString('utf8'));
         else if (packet.operation === FakeOp.heartbeat) {
           connection.heartbeats.push(performance.now());
-          if (connection.authenticated) socket.send(heartbeatReply(1));
+          if (connection.authenticated && this.answerHeartbeats) socket.send(heartbeatReply(1));
         }
       }
     });

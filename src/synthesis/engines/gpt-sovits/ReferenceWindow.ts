@@ -67,8 +67,8 @@ export function pickReferenceWindow(samples: Float32Array, sampleRate: number): 
       const b = boundaries[j]!;
       if (b - a > maxFrames) break;
       if (b - a < minFrames) continue;
-      // Most speech wins; starting at the clip's first words is a tie-breaker (the transcript lines up best there).
-      const score = prefix[b]! - prefix[a]! + (i === 0 ? 5 : 0) + (j === boundaries.length - 1 ? 5 : 0);
+      // Most speech wins, but starting at the first words is worth 0.5 s of speech: the proportional transcript cut is most reliable there.
+      const score = prefix[b]! - prefix[a]! + (i === 0 ? 25 : 0) + (j === boundaries.length - 1 ? 10 : 0);
       if (best === null || score > best.score) best = { a, b, score };
     }
   }

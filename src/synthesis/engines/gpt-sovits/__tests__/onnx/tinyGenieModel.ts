@@ -191,17 +191,23 @@ export function writeTinyGenieModel(directory: string, options: TinyModelOptions
   files.set('vits_fp32.onnx', v.toBytes());
   files.set('vits_fp16.bin', float32ToFloat16Bytes(level));
 
-  // HuBERT stand-in: a 400-sample, stride-320 conv to 768 channels.
+  const hubertDir = options.hubert === 'sibling' ? join(directory, '..', 'chinese-hubert-base') : directory;
+  for (const [name, bytes] of files) if (!(options.omit ?? []).includes(name)) writeFileSync(join(directory, name), bytes);
+  writeTinyHubert(hubertDir, options.omit ?? []);
+}
+
+/**
+ * A HuBERT stand-in with the real interface: `input_values` [1, N] at 16 kHz → [1, 768, frames] with
+ * frames = floor((N − 400) / 320) + 1 (one 400-sample, stride-320 conv), weights in a float16 file.
+ */
+export function writeTinyHubert(directory: string, omit: readonly string[] = []): void {
+  mkdirSync(directory, { recursive: true });
   const h = new OnnxGraphBuilder();
   h.input('input_values', 'float32', [1, 'sequence_length']);
   const kernel = Float32Array.from({ length: 768 * 400 }, (_, i) => Math.sin(i * 0.37) * 0.05);
   h.initializer('feature_extractor.conv.weight', [768, 1, 400], kernel, { location: 'chinese-hubert-base_weights.bin', offset: 0 });
   h.op('Conv', [h.op('Unsqueeze', ['input_values', h.constant([1])]), 'feature_extractor.conv.weight'], { strides: [320] }, 'last_hidden_state');
   h.output('last_hidden_state', 'float32', [1, 768, 'frames']);
-  const hubertDir = options.hubert === 'sibling' ? join(directory, '..', 'chinese-hubert-base') : directory;
-  mkdirSync(hubertDir, { recursive: true });
-
-  for (const [name, bytes] of files) if (!(options.omit ?? []).includes(name)) writeFileSync(join(directory, name), bytes);
-  if (!(options.omit ?? []).includes('chinese-hubert-base.onnx')) writeFileSync(join(hubertDir, 'chinese-hubert-base.onnx'), h.toBytes());
-  if (!(options.omit ?? []).includes('chinese-hubert-base_weights_fp16.bin')) writeFileSync(join(hubertDir, 'chinese-hubert-base_weights_fp16.bin'), float32ToFloat16Bytes(kernel));
+  if (!omit.includes('chinese-hubert-base.onnx')) writeFileSync(join(directory, 'chinese-hubert-base.onnx'), h.toBytes());
+  if (!omit.includes('chinese-hubert-base_weights_fp16.bin')) writeFileSync(join(directory, 'chinese-hubert-base_weights_fp16.bin'), float32ToFloat16Bytes(kernel));
 }

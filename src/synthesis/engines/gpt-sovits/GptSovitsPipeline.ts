@@ -1,0 +1,135 @@
+import * as ort from 'onnxruntime-node';
+import { resample } from '../../../audio/resample.ts';
+import type { DecodedClip } from '../../../audio/DecodedClip.ts';
+import type { Language, Sentence } from '../../../text/TextPart.ts';
+import { ArDecoder, type ArDecodeOptions, type StopReason } from './ArDecoder.ts';
+import { ReferenceClipError } from './GptSovitsErrors.ts';
+import { sentenceToModelText, transcriptToModelText } from './GptSovitsFrontEnd.ts';
+import { FEATURES_FORMAT, type GptSovitsVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
+import type { ModelSessions } from './ModelSessions.ts';
+import { cutTranscript, MAX_REFERENCE_SECONDS, MIN_REFERENCE_SECONDS, pickReferenceWindow } from './ReferenceWindow.ts';
+
+export const MODEL_SAMPLE_RATE = 32000;
+export const SAMPLES_PER_TOKEN = 1280;
+const SSL_RATE = 16000;
+const BERT_WIDTH = 1024;
+/** GPT-SoVITS appends 0.3 × 32000 zeros to the 16 kHz reference (0.6 s) so the end of the clip is not replayed. */
+const REFERENCE_PADDING = 9600;
+
+export interface DecodingLimits {
+  readonly minTokens: number;
+  /** Cap per target phone (runaway protection); the hard cap is `maxTokens`. */
+  readonly maxTokensPerPhone: number;
+  readonly maxTokens: number;
+  readonly sampling?: ArDecodeOptions['sampling'];
+  readonly repetition?: ArDecodeOptions['repetition'];
+}
+
+export const DEFAULT_LIMITS: DecodingLimits = { minTokens: 11, maxTokensPerPhone: 8, maxTokens: 1500 };
+
+export interface SentenceAudio {
+  /** 32 kHz model output (peak-normalised only if it clips). */
+  readonly audio: Float32Array;
+  readonly tokens: number;
+  readonly stopReason: StopReason | 'empty';
+  readonly phones: number;
+}
+
+const int64 = (values: ArrayLike<number>): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(Array.from(values), (v) => BigInt(v)), [1, values.length]);
+const zeros = (dims: readonly number[]): ort.Tensor => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+
+/** Registration and synthesis on loaded sessions. Runs inside the engine's worker thread. */
+export class GptSovitsPipeline {
+  readonly #sessions: ModelSessions;
+  readonly #decoder: ArDecoder;
+
+  constructor(sessions: ModelSessions) {
+    this.#sessions = sessions;
+    this.#decoder = new ArDecoder({
+      firstStageDecoder: sessions.firstStageDecoder,
+      stageDecoder: sessions.stageDecoder,
+      firstStageLogits: sessions.layout.firstStageDecoder.logitsTensor,
+      stageLogits: sessions.layout.stageDecoder.logitsTensor,
+      layerCount: sessions.layout.layerCount,
+    });
+  }
+
+  async analyse(clip: DecodedClip, transcript: string, language: Language): Promise<GptSovitsVoiceFeatures> {
+    const audio16k = await resample(clip.samples, clip.sampleRate, SSL_RATE);
+    const window = pickReferenceWindow(audio16k, SSL_RATE);
+    const seconds = audio16k.length / SSL_RATE;
+    if (window === null || (window.endSample - window.startSample) / SSL_RATE < MIN_REFERENCE_SECONDS - 0.01) {
+      throw new ReferenceClipError(`The clip has ${seconds.toFixed(1)} s of audio around its speech; GPT-SoVITS needs ${MIN_REFERENCE_SECONDS}–${MAX_REFERENCE_SECONDS} s of clear speech. Record a longer clip.`);
+    }
+    const startSeconds = window.startSample / SSL_RATE;
+    const endSeconds = window.endSample / SSL_RATE;
+    const transcriptUsed = cutTranscript(transcript, window.speechFractionStart, window.speechFractionEnd);
+    const reference = transcriptToModelText(transcriptUsed, language);
+    if (reference.ids.length === 0) throw new ReferenceClipError('The transcript has no readable words; give the text spoken in the clip.');
+
+    const padded = new Float32Array(window.endSample - window.startSample + REFERENCE_PADDING);
+    padded.set(audio16k.subarray(window.startSample, window.endSample));
+    const hubertOut = await this.#sessions.hubert.run({ [this.#sessions.layout.hubert.inputName]: new ort.Tensor('float32', padded, [1, padded.length]) });
+    const ssl = Object.values(hubertOut)[0]!;
+
+    const refIds = reference.ids;
+    const encoded = await this.#sessions.encoder.run({
+      ref_seq: int64(refIds),
+      text_seq: int64(refIds),
+      ref_bert: zeros([refIds.length, BERT_WIDTH]),
+      text_bert: zeros([refIds.length, BERT_WIDTH]),
+      ssl_content: ssl,
+    });
+    const prompts = encoded.prompts!.data as BigInt64Array;
+
+    const clip32k = await resample(clip.samples, clip.sampleRate, MODEL_SAMPLE_RATE);
+    const from = Math.round(startSeconds * MODEL_SAMPLE_RATE);
+    const to = Math.min(clip32k.length, Math.round(endSeconds * MODEL_SAMPLE_RATE));
+    const referenceAudio32k = new Int16Array(to - from);
+    for (let i = 0; i < referenceAudio32k.length; i++) referenceAudio32k[i] = Math.max(-32768, Math.min(32767, Math.round(clip32k[from + i]! * 32767)));
+
+    return {
+      format: FEATURES_FORMAT,
+      promptTokens: Int16Array.from(prompts, (p) => Number(p)),
+      referencePhoneIds: Int16Array.from(refIds),
+      referenceAudio32k,
+      transcriptUsed,
+      windowSeconds: { start: startSeconds, end: endSeconds },
+    };
+  }
+
+  async synthesizeSentence(sentence: Sentence, voice: GptSovitsVoiceFeatures, limits: DecodingLimits, seed: number, signal?: AbortSignal): Promise<SentenceAudio> {
+    const text = sentenceToModelText(sentence);
+    if (text.ids.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: 'empty', phones: 0 };
+    const refIds = voice.referencePhoneIds;
+    // x does not depend on the SSL features (they only make the prompt tokens, stored at registration).
+    const encoded = await this.#sessions.encoder.run({
+      ref_seq: int64(refIds),
+      text_seq: int64(text.ids),
+      ref_bert: zeros([refIds.length, BERT_WIDTH]),
+      text_bert: zeros([text.ids.length, BERT_WIDTH]),
+      ssl_content: zeros([1, 768, 4]),
+    });
+    const prompts = BigInt64Array.from(voice.promptTokens, (t) => BigInt(t));
+    const decoded = await this.#decoder.decode(encoded.x!, prompts, {
+      minTokens: limits.minTokens,
+      maxTokens: Math.min(limits.maxTokens, Math.max(limits.minTokens + 1, limits.maxTokensPerPhone * text.ids.length)),
+      seed,
+      ...(limits.sampling === undefined ? {} : { sampling: limits.sampling }),
+      ...(limits.repetition === undefined ? {} : { repetition: limits.repetition }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (decoded.tokens.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: decoded.stopReason, phones: text.ids.length };
+    const referenceAudio = Float32Array.from(voice.referenceAudio32k, (s) => s / 32768);
+    const vocoded = await this.#sessions.vits.run({
+      text_seq: int64(text.ids),
+      pred_semantic: new ort.Tensor('int64', BigInt64Array.from(decoded.tokens, (t) => BigInt(t)), [1, 1, decoded.tokens.length]),
+      ref_audio: new ort.Tensor('float32', referenceAudio, [1, referenceAudio.length]),
+    });
+    const audio = vocoded.audio!.data as Float32Array;
+    let peak = 0;
+    for (const s of audio) peak = Math.max(peak, Math.abs(s));
+    if (peak > 1) for (let i = 0; i < audio.length; i++) audio[i] = audio[i]! / peak;
+    return { audio, tokens: decoded.tokens.length, stopReason: decoded.stopReason, phones: text.ids.length };
+  }
+}

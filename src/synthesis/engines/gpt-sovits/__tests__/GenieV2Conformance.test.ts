@@ -1,0 +1,121 @@
+/*
+ * Conformance on the real GPT-SoVITS v2 graph structure: the weight-less Genie-TTS graphs from
+ * ../shared/fixtures/genie-tts-v2/v2/Models filled with seeded random weights (stored as the converter
+ * stores them: float32 encoder file, float16 decoder and vocoder files), then registration from a
+ * recording and synthesis through the real pipeline. Sequences are kept short (≤ 20 tokens).
+ * HuBERT is not among the fixtures, so a stand-in with the real interface is used.
+ */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PcmChunk } from '../../../../audio/PcmChunk.ts';
+import type { Sentence } from '../../../../text/TextPart.ts';
+import { createGptSovitsEngine } from '../GptSovitsEngine.ts';
+import { GptSovitsPipeline, SAMPLES_PER_TOKEN, type DecodingLimits } from '../GptSovitsPipeline.ts';
+import type { GptSovitsVoiceFeatures } from '../GptSovitsVoiceFeatures.ts';
+import { detectModelLayout, type ModelLayout } from '../ModelLayout.ts';
+import { loadModelSessions, type ModelSessions } from '../ModelSessions.ts';
+import { SeededRandom } from '../SeededRandom.ts';
+import { writeRandomWeights } from './onnx/randomGenieWeights.ts';
+import { writeTinyHubert } from './onnx/tinyGenieModel.ts';
+import { speechLikeClip } from './speechLikeClip.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../../../../../../shared/fixtures/genie-tts-v2/v2/Models');
+const present = existsSync(join(FIXTURES, 't2s_stage_decoder_fp32.onnx'));
+if (!present) console.warn(`GPT-SoVITS conformance skipped: the Genie v2 graphs are not at ${FIXTURES}.`);
+
+const SHORT: DecodingLimits = { minTokens: 11, maxTokensPerPhone: 1, maxTokens: 20 };
+const SENTENCES: Sentence[] = [
+  { parts: [{ language: 'zh', text: '欢迎来到直播间！', pinyin: 'huan1 ying2 lai2 dao4 zhi2 bo1 jian1!' }] },
+  { parts: [{ language: 'en', text: 'Thanks for the follow.' }] },
+];
+
+describe.skipIf(!present)('GPT-SoVITS v2 on the real Genie graphs (random weights)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-gsv-real-'));
+  let layout: ModelLayout;
+  let sessions: ModelSessions;
+  let pipeline: GptSovitsPipeline;
+  let features: GptSovitsVoiceFeatures;
+
+  beforeAll(async () => {
+    for (const file of ['t2s_encoder_fp32.onnx', 't2s_first_stage_decoder_fp32.onnx', 't2s_stage_decoder_fp32.onnx', 'vits_fp32.onnx']) copyFileSync(join(FIXTURES, file), join(dir, file));
+    writeRandomWeights(join(dir, 't2s_encoder_fp32.onnx'), join(dir, 't2s_encoder_fp32.bin'), 'float32', 1);
+    // Make EOS the decoder's favourite whenever it is allowed: the last layer's output is a constant
+    // vector c (norm2 gain 0, bias c) and the EOS row of the predictor is c, so its logit is |c|² ≫ the rest.
+    const c = Float32Array.from({ length: 512 }, (_, i) => (i % 2 === 0 ? 1 : -1) * (0.5 + new SeededRandom(i).next()));
+    writeRandomWeights(join(dir, 't2s_stage_decoder_fp32.onnx'), join(dir, 't2s_shared_fp16.bin'), 'float16', 2, (init) => {
+      if (init.name === 'transformer_encoder.layers.23.norm2.weight') return new Float32Array(512);
+      if (init.name === 'transformer_encoder.layers.23.norm2.bias') return c;
+      if (init.name === 'ar_predict_layer.weight') {
+        const random = new SeededRandom(5);
+        const weights = Float32Array.from({ length: 1025 * 512 }, () => (random.next() - 0.5) * 0.15);
+        weights.set(c, 1024 * 512);
+        return weights;
+      }
+      return undefined;
+    });
+    writeRandomWeights(join(dir, 'vits_fp32.onnx'), join(dir, 'vits_fp16.bin'), 'float16', 3);
+    writeTinyHubert(dir);
+    layout = detectModelLayout(dir);
+    sessions = await loadModelSessions(layout, { intraOpThreads: 2 });
+    pipeline = new GptSovitsPipeline(sessions);
+    features = await pipeline.analyse({ samples: speechLikeClip(5, 44100), sampleRate: 44100 }, '大家好，欢迎来到我的直播间。', 'zh');
+  });
+
+  afterAll(async () => {
+    await sessions?.release();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('detects the real layout: 24 layers, width 512, the logits of both decoders', () => {
+    expect(layout.layerCount).toBe(24);
+    expect(layout.modelWidth).toBe(512);
+    expect(layout.stageDecoder.logitsTensor).toBe('/ar_predict_layer/MatMul_output_0');
+    expect(layout.firstStageDecoder.weights[0]).toMatchObject({ storage: 'float16', requiredBytes: 306827268 });
+    expect(sessions.stageDecoder.outputNames).toContain('/ar_predict_layer/MatMul_output_0');
+  });
+
+  it('registers a voice: prompt tokens from the real VQ encoder, phones, 32 kHz reference', () => {
+    const seconds = features.windowSeconds.end - features.windowSeconds.start;
+    expect(seconds).toBeGreaterThanOrEqual(3);
+    expect(features.referenceAudio32k.length).toBe(Math.round(features.windowSeconds.end * 32000) - Math.round(features.windowSeconds.start * 32000));
+    const frames = Math.floor((Math.round(seconds * 16000) + 9600 - 400) / 320) + 1;
+    expect(features.promptTokens.length).toBe(Math.floor(frames / 2));
+    expect(features.promptTokens.every((t) => t >= 0 && t < 1024)).toBe(true);
+  });
+
+  it('ends each sentence by its rules and yields 1280 samples per token at 32 kHz', async () => {
+    for (const sentence of SENTENCES) {
+      const result = await pipeline.synthesizeSentence(sentence, features, SHORT, 7);
+      // EOS dominates once allowed, so the loop stops exactly at the minimum length.
+      expect(result.stopReason).toBe('eos');
+      expect(result.tokens).toBe(11);
+      expect(result.audio.length).toBe(result.tokens * SAMPLES_PER_TOKEN);
+      expect(result.audio.every((s) => Number.isFinite(s) && Math.abs(s) <= 1)).toBe(true);
+    }
+  });
+
+  it('stops at the maximum length when the stop token is never drawn', async () => {
+    const noEos: DecodingLimits = { minTokens: 20, maxTokensPerPhone: 1, maxTokens: 14 };
+    const result = await pipeline.synthesizeSentence(SENTENCES[0]!, features, noEos, 3);
+    expect(result.stopReason).toBe('max-length');
+    expect(result.tokens).toBe(14);
+    expect(result.audio.length).toBe(14 * SAMPLES_PER_TOKEN);
+  });
+
+  it('streams through the worker engine at 48 kHz', async () => {
+    const engine = await createGptSovitsEngine({ modelDir: dir, threads: 2, seed: 1, limits: SHORT });
+    try {
+      const chunks: PcmChunk[] = [];
+      for await (const chunk of engine.synthesize({ sentences: SENTENCES, voice: { id: 'v', language: 'zh', features: { 'gpt-sovits': features } } })) chunks.push(chunk);
+      expect(chunks.map((c) => [c.sentenceIndex, c.samples.length, c.sampleRate])).toEqual([
+        [0, 11 * 1920, 48000],
+        [1, 14400, 48000],
+        [1, 11 * 1920, 48000],
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
