@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { float16ToFloat32 } from './Float16.ts';
 import { exposeGraphOutput } from './exposeGraphOutput.ts';
 import { ModelLayoutError } from './ModelLayoutError.ts';
+import { readOnnxModelInfo } from './OnnxModelInfo.ts';
 import type { GraphFile, ModelLayout, WeightSource } from './ModelLayout.ts';
 
 export interface SessionThreadOptions {
@@ -51,7 +52,7 @@ async function createSession(graph: GraphFile, weights: WeightCache, options: or
   try {
     if (!needsMemory) return await ort.InferenceSession.create(graph.path, options);
     let model: Uint8Array = readFileSync(graph.path);
-    if (exposeTensor !== undefined) model = exposeGraphOutput(model, exposeTensor);
+    if (exposeTensor !== undefined && !readOnnxModelInfo(model).outputs.some((o) => o.name === exposeTensor)) model = exposeGraphOutput(model, exposeTensor);
     const externalData = graph.weights.map((w) => ({ path: w.location, data: weights.get(w) }));
     return await ort.InferenceSession.create(model, { ...options, externalData });
   } catch (error) {
