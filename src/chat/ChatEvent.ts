@@ -1,5 +1,5 @@
 import type { Platform } from '../voices/Voice.ts';
-import type { PlaybackTargetId } from '../speech/SpeechJob.ts';
+import type { PlaybackTargetId, PriorityClass } from '../speech/SpeechJob.ts';
 
 /**
  * What a gateway hands to chat policy: one thing someone said, in platform-neutral form.
@@ -21,4 +21,21 @@ export interface ChatEvent {
   readonly voiceName?: string;
   /** Milliseconds since the epoch. */
   readonly receivedAt: number;
+  /** What happened, for priority and the paid-only / threshold modes. Absent means an ordinary message. */
+  readonly eventType?: ChatEventType;
+  /** Money the viewer spent on this event, in CNY (super chat price, gift total, guard price). */
+  readonly amountCny?: number;
+  /** True when `amountCny` was paid (not a free gift's nominal value). */
+  readonly paid?: boolean;
+  /** Forces a priority class (e.g. `system` for backlog warnings); otherwise chat policy derives it. */
+  readonly priority?: PriorityClass;
+  /**
+   * How to say it: a template whose `{uname}` and `{msg}` policy fills with the (cleaned) author name and
+   * `text`, and whose other placeholders come from `values`. Without it, `text` is said as it is.
+   */
+  readonly speech?: { readonly template: string; readonly values: Readonly<Record<string, string>> };
 }
+
+/** Event types chat policy distinguishes; platform gateways map theirs onto these. */
+export const CHAT_EVENT_TYPES = ['message', 'superChat', 'guard', 'gift', 'follow', 'like', 'entry', 'share', 'system'] as const;
+export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];

@@ -15,7 +15,14 @@ export interface Config {
   readonly text: { readonly maxCharacters: number; readonly emoji: 'name' | 'drop' };
   readonly queue: { readonly maxLength: number; readonly maxAgeSeconds: number };
   readonly uploads: { readonly maxBytes: number; readonly maxClipSeconds: number };
-  readonly discord: { readonly clientId: string | undefined; readonly apiUrl: string | undefined };
+  readonly discord: {
+    readonly clientId: string | undefined;
+    readonly apiUrl: string | undefined;
+    /** `npm run commands:deploy` registers commands to this guild only (instant, for development); else globally. */
+    readonly devGuildId: string | undefined;
+    /** Hosts `/clone` may download attachments from (host or host:port); anything else is refused (SSRF). */
+    readonly attachmentHosts: readonly string[];
+  };
   readonly bilibili: { readonly roomId: number | undefined };
   readonly secrets: Secrets;
 }

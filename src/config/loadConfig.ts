@@ -48,6 +48,22 @@ function url(env: Env, name: string): string | undefined {
   }
 }
 
+function snowflakeId(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^\d{15,22}$/.test(value)) throw new ConfigError(name, 'a Discord id, 15 to 22 digits', JSON.stringify(value));
+  return value;
+}
+
+function hostList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const hosts = value.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== '');
+  if (hosts.length === 0 || hosts.some((host) => !/^[a-z0-9.-]+(:\d{1,5})?$/.test(host))) {
+    throw new ConfigError(name, 'comma-separated host names such as cdn.discordapp.com,media.discordapp.net', JSON.stringify(value));
+  }
+  return hosts;
+}
+
 /** A secret is checked for shape only; the error never repeats it. */
 function secret(env: Env, name: string, pattern: RegExp, expected: string): string | undefined {
   const value = text(env, name);
@@ -99,7 +115,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxBytes: integer(env, 'MAX_UPLOAD_MB', 20, 1, 200) * 1024 * 1024,
       maxClipSeconds: integer(env, 'MAX_CLIP_SECONDS', 60, 5, 600),
     },
-    discord: { clientId, apiUrl: url(env, 'DISCORD_API_URL') },
+    discord: {
+      clientId,
+      apiUrl: url(env, 'DISCORD_API_URL'),
+      devGuildId: snowflakeId(env, 'DISCORD_DEV_GUILD_ID'),
+      attachmentHosts: hostList(env, 'DISCORD_ATTACHMENT_HOSTS', ['cdn.discordapp.com', 'media.discordapp.net']),
+    },
     bilibili: { roomId: roomId === undefined ? undefined : Number(roomId) },
     secrets: {
       discordToken: secret(env, 'DISCORD_TOKEN', /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, 'a bot token from the Discord developer portal (three dot-separated parts)'),

@@ -4,7 +4,8 @@ import type { Platform } from '../voices/Voice.ts';
 import { ChorusError } from '../util/ChorusError.ts';
 
 /** Why a job left the queue without being (fully) spoken. */
-export const DROP_REASONS = ['queue-full', 'expired', 'cleared', 'skipped'] as const;
+/** `retracted`: the platform withdrew the message (recalled danmaku, deleted super chat) before it was read. */
+export const DROP_REASONS = ['queue-full', 'expired', 'cleared', 'skipped', 'retracted'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface JobDrop {
@@ -67,8 +68,8 @@ export interface PlaybackQueueEvents {
 }
 
 /**
- * One target's utterances waiting to be spoken: ordered by priority class (PRIORITY_CLASSES order), FIFO within
- * a class, bounded in length, with stale jobs dropped when they reach the head. Every job that leaves other
+ * One target's utterances waiting to be spoken: ordered by priority class (PRIORITY_CLASSES order), then by
+ * `job.weight` (higher first; a super chat's amount), FIFO among equals; bounded in length, with stale jobs dropped when they reach the head. Every job that leaves other
  * than by `take()` is reported once through the `drop` event.
  */
 export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
@@ -101,9 +102,10 @@ export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
   }
 
   /**
-   * Adds a job. When the queue is full, expired jobs are dropped first; if it is still full, the oldest job of
-   * the lowest class present makes room, provided that class is not above the new job's. Otherwise the new job
-   * is refused. Evicted and refused jobs are reported as 'queue-full' drops.
+   * Adds a job. When the queue is full, expired jobs are dropped first; if it is still full, the oldest of the
+   * lightest jobs of the lowest class present makes room, provided it does not outrank the new job (a higher
+   * class, or the same class with a greater weight). Otherwise the new job is refused. Evicted and refused jobs
+   * are reported as 'queue-full' drops.
    */
   enqueue(job: SpeechJob): EnqueueResult {
     if (job.target !== this.target) {
@@ -115,17 +117,24 @@ export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
     if (this.length >= this.maxLength) {
       const rank = classRank(job.priority);
       const lowest = this.#lowestOccupiedRank();
-      if (lowest < rank) {
+      const fifo = this.#classes[lowest] as QueuedSpeech[];
+      const victimIndex = lightestIndex(fifo);
+      const victim = fifo[victimIndex] as QueuedSpeech;
+      if (lowest < rank || (lowest === rank && weightOf(victim.job) > weightOf(job))) {
         this.#report(job, 'queue-full', `Not read: the queue is full (${this.maxLength}) with messages more important than "${job.priority}".`);
         return { accepted: false, reason: 'queue-full' };
       }
-      const victim = this.#classes[lowest]?.shift() as QueuedSpeech;
+      fifo.splice(victimIndex, 1);
       this.#ids.delete(victim.job.id);
       evicted = victim.job;
       this.#report(victim.job, 'queue-full', `Not read: the queue was full (${this.maxLength}) and a newer "${job.priority}" message took its place.`);
     }
     const entry: QueuedSpeech = { job, enqueuedAt: this.#now() };
-    (this.#classes[classRank(job.priority)] as QueuedSpeech[]).push(entry);
+    const fifo = this.#classes[classRank(job.priority)] as QueuedSpeech[];
+    // Behind every job at least as heavy: FIFO among equals, and a plain append when nothing sets a weight.
+    let at = fifo.length;
+    while (at > 0 && weightOf((fifo[at - 1] as QueuedSpeech).job) < weightOf(job)) at -= 1;
+    fifo.splice(at, 0, entry);
     this.#ids.add(job.id);
     this.emit('add', entry);
     return evicted ? { accepted: true, evicted } : { accepted: true };
@@ -159,7 +168,8 @@ export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
       if (index < 0) continue;
       const [entry] = fifo.splice(index, 1);
       this.#ids.delete(jobId);
-      this.#report((entry as QueuedSpeech).job, reason, reason === 'skipped' ? 'Skipped before it was read.' : `Removed (${reason}).`);
+      const detail = reason === 'skipped' ? 'Skipped before it was read.' : reason === 'retracted' ? 'Withdrawn on the platform before it was read.' : `Removed (${reason}).`;
+      this.#report((entry as QueuedSpeech).job, reason, detail);
       return true;
     }
     return false;
@@ -244,6 +254,16 @@ export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
   #report(job: SpeechJob, reason: DropReason, detail: string): void {
     this.emit('drop', { job, reason, detail, at: this.#now() });
   }
+}
+
+function weightOf(job: SpeechJob): number {
+  return job.weight ?? 0;
+}
+
+/** The oldest of the lightest entries of one class (entries are sorted heaviest first). */
+function lightestIndex(fifo: readonly QueuedSpeech[]): number {
+  const lightest = weightOf((fifo[fifo.length - 1] as QueuedSpeech).job);
+  return fifo.findIndex((entry) => weightOf(entry.job) === lightest);
 }
 
 /** Index in PRIORITY_CLASSES: 0 is the most important. An unknown class ranks lowest. */

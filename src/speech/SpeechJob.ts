@@ -28,6 +28,11 @@ export interface SpeechJob {
   readonly displayText: string;
   readonly sentences: readonly Sentence[];
   readonly priority: PriorityClass;
+  /**
+   * Order within the priority class: higher first, FIFO among equals (a super chat's amount in CNY).
+   * Absent means 0, so classes that never set it stay FIFO.
+   */
+  readonly weight?: number;
   /** Milliseconds since the epoch when the source event arrived. */
   readonly createdAt: number;
   /** Milliseconds since the epoch after which the job is dropped instead of spoken. */

@@ -1,3 +1,4 @@
+import { chatSlangDictionary } from './ChatSlang.ts';
 import { normalizeChinese } from './ChineseNormalizer.ts';
 import { EmojiReader, type EmojiMode } from './EmojiReader.ts';
 import { normalizeEnglish } from './EnglishNormalizer.ts';
@@ -22,6 +23,8 @@ export interface TextFrontEndOptions {
   readonly defaultLanguage?: Language;
   /** Caps on repeated characters ("哈哈哈哈哈哈" → "哈哈哈哈"). */
   readonly repeats?: RepeatedCharacterCapOptions;
+  /** Read Chinese chat abbreviations (yyds, xswl, …) as their phrases, after the user dictionary. Default true. */
+  readonly chatSlang?: boolean;
 }
 
 /**
@@ -34,13 +37,14 @@ const RAW_INPUT_FACTOR = 20;
  * The text front end: turns one raw chat message into sentences of normalised, per-language text with
  * pinyin for Mandarin. Never throws on user input; hostile text is cleaned or dropped.
  *
- * Order: sanitise → dictionary → links → emoji → repeat cap → length cap → script split →
+ * Order: sanitise → dictionary → chat slang → links → emoji → repeat cap → length cap → script split →
  * per-language normalisation → sentence split → pinyin.
  */
 export class TextFrontEnd {
   readonly maxCharacters: number;
   readonly defaultLanguage: Language;
   readonly #dictionary: PronunciationDictionary | undefined;
+  readonly #slang: PronunciationDictionary | undefined;
   readonly #emoji: EmojiReader;
   readonly #repeats: RepeatedCharacterCap;
   readonly #sentences = new SentenceSplitter();
@@ -50,6 +54,7 @@ export class TextFrontEnd {
     this.maxCharacters = Math.max(1, Math.floor(options.maxCharacters ?? 200));
     this.defaultLanguage = options.defaultLanguage ?? 'zh';
     this.#dictionary = options.dictionary;
+    this.#slang = options.chatSlang === false ? undefined : chatSlangDictionary();
     this.#emoji = new EmojiReader(options.emoji ?? 'name');
     this.#repeats = new RepeatedCharacterCap(options.repeats);
   }
@@ -58,6 +63,7 @@ export class TextFrontEnd {
     const raw = typeof text === 'string' ? text : String(text ?? '');
     let clean = sanitizeText(truncateText(raw.slice(0, this.maxCharacters * RAW_INPUT_FACTOR * 2), this.maxCharacters * RAW_INPUT_FACTOR));
     if (this.#dictionary) clean = this.#dictionary.apply(clean);
+    if (this.#slang) clean = this.#slang.apply(clean);
     clean = readLinks(clean, this.defaultLanguage);
     clean = this.#emoji.read(clean, this.defaultLanguage);
     clean = this.#repeats.apply(clean);

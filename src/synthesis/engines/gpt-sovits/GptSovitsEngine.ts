@@ -96,7 +96,7 @@ export class GptSovitsEngine implements SynthesisEngine {
   }
 
   /** Sends a job and returns an async queue of its messages. */
-  #start(request: Omit<Extract<WorkerRequest, { type: 'analyse' }>, 'id'> | Omit<Extract<WorkerRequest, { type: 'synthesize' }>, 'id'>): { id: number; next: () => Promise<JobMessage>; end: () => void } {
+  #start(request: Omit<Extract<WorkerRequest, { type: 'analyse' }>, 'id'> | Omit<Extract<WorkerRequest, { type: 'synthesize' }>, 'id'>, transfer: ArrayBuffer[] = []): { id: number; next: () => Promise<JobMessage>; end: () => void } {
     if (this.#failure !== undefined) throw this.#failure;
     const id = this.#nextId++;
     const inbox: Array<JobMessage | Error> = [];
@@ -105,7 +105,7 @@ export class GptSovitsEngine implements SynthesisEngine {
       inbox.push(message);
       wake?.();
     });
-    this.#worker.postMessage({ ...request, id });
+    this.#worker.postMessage({ ...request, id }, transfer);
     const next = async (): Promise<JobMessage> => {
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
@@ -118,7 +118,8 @@ export class GptSovitsEngine implements SynthesisEngine {
   }
 
   async analyseVoice(clip: DecodedClip, transcript: string, language: Language): Promise<EngineFeatures[string]> {
-    const job = this.#start({ type: 'analyse', samples: clip.samples.slice(), sampleRate: clip.sampleRate, transcript, language });
+    const samples = clip.samples.slice(); // a private copy the worker can take over
+    const job = this.#start({ type: 'analyse', samples, sampleRate: clip.sampleRate, transcript, language }, [samples.buffer]);
     try {
       const message = await job.next();
       if (message.type !== 'analysed') throw new GptSovitsEngineError(`unexpected worker reply ${message.type}`);
@@ -136,7 +137,7 @@ export class GptSovitsEngine implements SynthesisEngine {
     const job = this.#start({ type: 'synthesize', sentences: request.sentences, features, limits: this.#limits, seed });
     const cancel = (): void => this.#worker.postMessage({ type: 'cancel', id: job.id } satisfies WorkerRequest);
     signal?.addEventListener('abort', cancel, { once: true });
-    const pause = new Int16Array(Math.round((this.#options.sentencePauseSeconds ?? 0.3) * OUTPUT_SAMPLE_RATE));
+    const pauseLength = Math.round((this.#options.sentencePauseSeconds ?? 0.3) * OUTPUT_SAMPLE_RATE);
     let finished = false;
     let emitted = false;
     try {
@@ -145,7 +146,7 @@ export class GptSovitsEngine implements SynthesisEngine {
         if (isAborted(signal)) throw new CancelledError('Speech synthesis was cancelled.');
         if (message.type === 'done') break;
         if (message.type !== 'sentence' || message.samples48k.length === 0) continue;
-        if (emitted && pause.length > 0) yield { samples: pause, sampleRate: OUTPUT_SAMPLE_RATE, sentenceIndex: message.sentenceIndex };
+        if (emitted && pauseLength > 0) yield { samples: new Int16Array(pauseLength), sampleRate: OUTPUT_SAMPLE_RATE, sentenceIndex: message.sentenceIndex };
         emitted = true;
         yield { samples: float32ToInt16(message.samples48k), sampleRate: OUTPUT_SAMPLE_RATE, sentenceIndex: message.sentenceIndex };
       }
