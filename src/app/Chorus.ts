@@ -52,7 +52,7 @@ export class Chorus {
     this.logger = logger;
     this.registry = registry;
     this.engine = engine;
-    this.voices = new RegistryVoiceChooser(registry);
+    this.voices = new RegistryVoiceChooser(registry, engine, logger);
     this.enrollment = new VoiceEnrollment({
       registry,
       engines: [engine],

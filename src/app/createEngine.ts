@@ -8,6 +8,16 @@ export async function createEngine(config: Config): Promise<SynthesisEngine> {
       const { BuiltinEngine } = await import('../synthesis/engines/builtin/BuiltinEngine.ts');
       return BuiltinEngine.create({ workers: config.engine.workers });
     }
+    case 'gpt-sovits': {
+      const { createGptSovitsEngine } = await import('../synthesis/engines/gpt-sovits/GptSovitsEngine.ts');
+      const modelDir = config.engine.gptSovitsModelDir;
+      if (modelDir === undefined) throw new Error('GPT_SOVITS_MODEL_DIR is validated by loadConfig');
+      return createGptSovitsEngine({
+        modelDir,
+        threads: config.engine.threads,
+        ...(config.engine.hubertPath === undefined ? {} : { hubertPath: config.engine.hubertPath }),
+      });
+    }
     case 'tone': {
       const { ToneEngine } = await import('../synthesis/engines/tone/ToneEngine.ts');
       return new ToneEngine();

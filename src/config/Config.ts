@@ -1,6 +1,6 @@
 import type { LogFormat, LogLevel } from '../log/createLogger.ts';
 
-export type EngineId = 'builtin' | 'tone';
+export type EngineId = 'builtin' | 'tone' | 'gpt-sovits';
 
 /** Everything Chorus reads from the environment, validated. Secrets are kept apart so they are never logged by accident. */
 export interface Config {
@@ -11,7 +11,16 @@ export interface Config {
     readonly modelsDir: string;
     readonly outDir: string;
   };
-  readonly engine: { readonly id: EngineId; readonly concurrency: number; readonly workers: number };
+  readonly engine: {
+    readonly id: EngineId;
+    readonly concurrency: number;
+    readonly workers: number;
+    /** onnxruntime threads for neural engines. */
+    readonly threads: number;
+    /** GPT-SoVITS: the Genie-converted model folder (required when ENGINE=gpt-sovits). */
+    readonly gptSovitsModelDir: string | undefined;
+    readonly hubertPath: string | undefined;
+  };
   readonly text: { readonly maxCharacters: number; readonly emoji: 'name' | 'drop' };
   readonly queue: { readonly maxLength: number; readonly maxAgeSeconds: number };
   readonly uploads: { readonly maxBytes: number; readonly maxClipSeconds: number };

@@ -7,7 +7,7 @@ import { ConfigError } from './ConfigError.ts';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-const ENGINES: readonly EngineId[] = ['builtin', 'tone'];
+const ENGINES: readonly EngineId[] = ['builtin', 'tone', 'gpt-sovits'];
 
 /** Reads `.env` (if present) into process.env without overriding variables already set by the shell. */
 export function loadDotEnv(path = '.env'): void {
@@ -72,6 +72,18 @@ function secret(env: Env, name: string, pattern: RegExp, expected: string): stri
   return value;
 }
 
+/** The neural engine needs to know where its model is; say so at start rather than at the first message. */
+function engineModelDir(env: Env, path: (name: string, fallback: string) => string): string | undefined {
+  const dir = text(env, 'GPT_SOVITS_MODEL_DIR');
+  if (dir === undefined) {
+    if (text(env, 'ENGINE') === 'gpt-sovits') {
+      throw new ConfigError('GPT_SOVITS_MODEL_DIR', 'the folder of a Genie-converted GPT-SoVITS v2 model when ENGINE=gpt-sovits (see models/README.md)', undefined);
+    }
+    return undefined;
+  }
+  return path('GPT_SOVITS_MODEL_DIR', dir);
+}
+
 /**
  * Builds the validated configuration from an environment. Throws ConfigError on the first bad value,
  * so the program can stop with one line naming the variable.
@@ -102,6 +114,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       id: oneOf(env, 'ENGINE', ENGINES, 'builtin'),
       concurrency: integer(env, 'SYNTHESIS_CONCURRENCY', 1, 1, 16),
       workers: integer(env, 'ENGINE_WORKERS', 1, 1, 16),
+      threads: integer(env, 'ENGINE_THREADS', 2, 1, 64),
+      gptSovitsModelDir: engineModelDir(env, path),
+      hubertPath: text(env, 'GPT_SOVITS_HUBERT') === undefined ? undefined : path('GPT_SOVITS_HUBERT', ''),
     },
     text: {
       maxCharacters: integer(env, 'MAX_MESSAGE_CHARS', 200, 10, 2000),

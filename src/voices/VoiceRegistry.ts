@@ -445,6 +445,22 @@ export class VoiceRegistry {
     return voice;
   }
 
+  /**
+   * Stores one engine's features for a voice registered before that engine was in use (the engine analyses
+   * the stored reference clip). A system operation: no requester, it changes nothing the owner chose.
+   */
+  async setEngineFeatures(id: string, engineId: string, engineFeatures: unknown): Promise<Voice> {
+    return this.#db.transaction(async (tx) => {
+      const row = await this.#row(tx, id);
+      if (row === undefined) throw new VoiceNotFoundError(id);
+      const features = { ...decodeFeatures(row.features), [engineId]: engineFeatures };
+      const now = Date.now();
+      const json = encodeFeatures(features);
+      await tx.run('UPDATE voices SET features = ?, updated_at = ? WHERE id = ?', [json, now, id]);
+      return voiceFromRow({ ...row, features: json, updated_at: now });
+    });
+  }
+
   /** meta.json is informational; failing to refresh it must not fail the change already committed. */
   async #refreshMeta(voice: Voice): Promise<void> {
     const sampleRate = await this.#files.referenceSampleRate(voice.id);

@@ -46,7 +46,12 @@ describe('npm start (console gateway)', () => {
   it('stops with one line naming a wrong variable, and never prints a secret', async () => {
     const run = await runChorus(MAIN, [], { ...env, ENGINE: 'festival' });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('Configuration error: ENGINE: expected one of builtin, tone, got "festival"');
+    expect(run.stderr.trim()).toBe('Configuration error: ENGINE: expected one of builtin, tone, gpt-sovits, got "festival"');
+
+    const incomplete = await runChorus(MAIN, [], { ...env, ENGINE: 'gpt-sovits', GPT_SOVITS_MODEL_DIR: dir });
+    expect(incomplete.code).toBe(1);
+    expect(incomplete.stderr).toContain('is incomplete: missing t2s_encoder_fp32.onnx');
+    expect(incomplete.stderr).toContain('models/README.md');
 
     const secret = 'definitely-not-a-valid-token-value';
     const bad = await runChorus(MAIN, [], { ...env, DISCORD_TOKEN: secret });

@@ -5,7 +5,7 @@
  */
 export function sincResample(samples: Float32Array, fromRate: number, toRate: number, zeroCrossings = 12): Float32Array {
   if (!(fromRate > 0) || !(toRate > 0)) throw new RangeError(`Sample rates must be positive, got ${fromRate} → ${toRate}.`);
-  if (fromRate === toRate) return samples;
+  if (fromRate === toRate) return samples.slice();
   const ratio = toRate / fromRate;
   // Cut off just below the lower Nyquist frequency, in cycles per input sample.
   const cutoff = 0.5 * Math.min(1, ratio) * 0.95;

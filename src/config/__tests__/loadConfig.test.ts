@@ -41,12 +41,21 @@ describe('loadConfig', () => {
     [{ DISCORD_API_URL: 'ftp://x' }, 'DISCORD_API_URL', 'http(s) URL'],
     [{ DISCORD_CLIENT_ID: 'abc' }, 'DISCORD_CLIENT_ID', '15 to 22 digits'],
     [{ BILIBILI_ROOM_ID: 'room-1' }, 'BILIBILI_ROOM_ID', 'live room number'],
+    [{ ENGINE: 'gpt-sovits' }, 'GPT_SOVITS_MODEL_DIR', 'GPT-SoVITS v2 model'],
   ])('names the variable and what is expected: %j', (env, variable, expected) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: expected`)).toBe(true);
     expect(error.message).toContain(expected);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('takes the neural engine with its model folder', () => {
+    const config = loadConfig({ ENGINE: 'gpt-sovits', GPT_SOVITS_MODEL_DIR: 'models/mine', ENGINE_THREADS: '4' }, '/srv');
+    expect(config.engine.id).toBe('gpt-sovits');
+    expect(config.engine.gptSovitsModelDir).toBe('/srv/models/mine');
+    expect(config.engine.threads).toBe(4);
+    expect(config.engine.hubertPath).toBeUndefined();
   });
 
   it('accepts a well-formed token and never repeats a malformed one', () => {
