@@ -8,10 +8,12 @@ export function startupMessage(config: Config): string {
   } else {
     lines.push('Discord is configured; the Discord gateway is not part of this build yet.');
   }
-  if (config.bilibili.roomId === undefined) {
-    lines.push('To read a Bilibili live room: set BILIBILI_ROOM_ID in .env, then restart.');
+  if (config.secrets.bilibiliAuthCode !== undefined) {
+    lines.push('Reading a Bilibili live room through the Open Platform (身份码). Stop with Ctrl-C.');
+  } else if (config.bilibili.roomId === undefined) {
+    lines.push('To read a Bilibili live room: set BILIBILI_ROOM_ID (or BILIBILI_AUTH_CODE for the Open Platform) in .env, then restart.');
   } else {
-    lines.push(`Bilibili room ${config.bilibili.roomId} is configured; the Bilibili gateway is not part of this build yet.`);
+    lines.push(`Reading Bilibili room ${config.bilibili.roomId}${config.secrets.bilibiliCookie === undefined ? ' (no login cookie: viewer names are hidden by Bilibili)' : ''}. Stop with Ctrl-C.`);
   }
   return lines.join('\n');
 }

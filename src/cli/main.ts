@@ -17,6 +17,9 @@ const USAGE = `Usage: chorus <command> [options]
   clone NAME CLIP --transcript TEXT [--lang zh|en]   register a voice from a recording (you confirm it is yours or you have consent)
   voices                                             list registered voices
   voice rm NAME                                      delete a voice and its files
+  bili bind VIEWER VOICE [--room ROOM]               a Bilibili viewer (uid or open_id) is read in VOICE (in one room, or all)
+  bili unbind VIEWER [--room ROOM]                   back to the voice pool / default voice
+  bili bindings                                      list viewer voices
 Configuration comes from the environment and .env (see .env.example).`;
 
 /** The CLI acts as the machine's operator: the same owner as the console. */
@@ -119,14 +122,40 @@ async function removeVoice(chorus: Chorus, args: ReturnType<typeof parseArgument
   return 0;
 }
 
+async function bilibili(chorus: Chorus, args: ReturnType<typeof parseArguments>): Promise<number> {
+  const [, sub, viewerId, name] = args.positional;
+  const room = args.options.get('room');
+  const scopeId = typeof room === 'string' ? room : undefined;
+  if (sub === 'bindings') {
+    const bindings = await chorus.viewerVoices.list('bilibili');
+    if (bindings.length === 0) process.stdout.write('No viewer has a voice of their own yet. Give one with: chorus bili bind UID VOICE\n');
+    for (const binding of bindings) process.stdout.write(`${binding.viewerId}\t${binding.voiceName}\t${binding.scopeId === undefined ? 'every room' : `room ${binding.scopeId}`}\n`);
+    return 0;
+  }
+  if ((sub !== 'bind' && sub !== 'unbind') || viewerId === undefined || (sub === 'bind' && name === undefined)) {
+    throw new UsageError('Usage: chorus bili bind VIEWER VOICE [--room ROOM] | chorus bili unbind VIEWER [--room ROOM] | chorus bili bindings');
+  }
+  const viewer = { platform: 'bilibili' as const, userId: viewerId };
+  if (sub === 'unbind') {
+    const removed = await chorus.viewerVoices.unbind(viewer, scopeId);
+    process.stdout.write(removed ? `Viewer ${viewerId} no longer has a voice of their own.\n` : `Viewer ${viewerId} had no voice of their own.\n`);
+    return 0;
+  }
+  const voice = await chorus.registry.findByName(name as string, OPERATOR, scopeId);
+  if (voice === undefined) throw new UsageError(`There is no voice called "${name}" (chorus voices lists them).`);
+  await chorus.viewerVoices.bind(viewer, scopeId, voice.id, OPERATOR);
+  process.stdout.write(`Viewer ${viewerId} is now read as "${voice.name}"${scopeId === undefined ? '' : ` in room ${scopeId}`}.\n`);
+  return 0;
+}
+
 async function run(config: Config, logger: Logger): Promise<number> {
-  const args = parseArguments(process.argv.slice(2), new Set(['voice', 'output', 'transcript', 'lang']), { o: 'output' });
+  const args = parseArguments(process.argv.slice(2), new Set(['voice', 'output', 'transcript', 'lang', 'room']), { o: 'output' });
   const command = args.positional[0];
   if (command === undefined || args.options.has('help') || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !args.options.has('help') ? 64 : 0;
   }
-  if (!['say', 'clone', 'voices', 'voice'].includes(command)) throw new UsageError(`Unknown command "${command}".\n${USAGE}`);
+  if (!['say', 'clone', 'voices', 'voice', 'bili'].includes(command)) throw new UsageError(`Unknown command "${command}".\n${USAGE}`);
   const chorus = await Chorus.start({ config, logger });
   try {
     switch (command) {
@@ -136,6 +165,8 @@ async function run(config: Config, logger: Logger): Promise<number> {
         return await clone(chorus, args);
       case 'voices':
         return await listVoices(chorus);
+      case 'bili':
+        return await bilibili(chorus, args);
       default:
         return await removeVoice(chorus, args);
     }

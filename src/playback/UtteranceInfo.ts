@@ -8,4 +8,6 @@ export interface UtteranceInfo {
   readonly displayText: string;
   readonly voiceId: string;
   readonly priority: PriorityClass;
+  /** A paid message's amount as the platform shows it ("¥30", "SC 50元"), for the overlay's subtitle; absent for ordinary chat. */
+  readonly paidAmount?: string;
 }

@@ -1,3 +1,5 @@
+import { parseBuiltinVoiceProfile } from '../synthesis/engines/builtin/BuiltinVoiceProfile.ts';
+import { describeBuiltinProfile } from '../synthesis/engines/builtin/describeBuiltinProfile.ts';
 import type { EnrollmentResult } from './VoiceEnrollment.ts';
 
 const round1 = (value: number): string => value.toFixed(1);
@@ -18,5 +20,8 @@ export function describeEnrollment(result: EnrollmentResult): string {
     lines.push(`Trimmed ${round1(report.output.trimmedStartSeconds + report.output.trimmedEndSeconds)} s of silence and levelled the volume (${report.output.gainDb >= 0 ? '+' : ''}${round1(report.output.gainDb)} dB).`);
   }
   for (const warning of warnings) lines.push(`Note: ${warning.message}`);
+  // The built-in engine's own measurements and fit, when it analysed the clip.
+  const builtin = parseBuiltinVoiceProfile(voice.features['builtin']);
+  if (builtin !== null) lines.push(...describeBuiltinProfile(builtin));
   return lines.join('\n');
 }

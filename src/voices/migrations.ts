@@ -68,6 +68,59 @@ export const CHORUS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX voice_selection_voice ON voice_selection (voice_id);
     `,
   },
+  {
+    version: 2,
+    description: 'Discord guild settings, pronunciation dictionary and mutes',
+    up: `
+      CREATE TABLE guild_settings (
+        guild_id         TEXT PRIMARY KEY NOT NULL,
+        -- JSON object of GuildSettings; missing keys take their defaults
+        settings         TEXT NOT NULL DEFAULT '{}',
+        -- the text channel bound with /join; NULL when none
+        bound_channel_id TEXT,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE guild_dictionary (
+        guild_id   TEXT NOT NULL,
+        -- lower-cased for lookup; the reading replaces it
+        word       TEXT NOT NULL,
+        reading    TEXT NOT NULL,
+        added_by   TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, word)
+      ) STRICT;
+
+      CREATE TABLE guild_mutes (
+        guild_id  TEXT NOT NULL,
+        kind      TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+        target_id TEXT NOT NULL,
+        muted_by  TEXT NOT NULL,
+        muted_at  INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, kind, target_id)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    description: 'voices a streamer binds to live-room viewers',
+    up: `
+      CREATE TABLE viewer_voice_binding (
+        platform          TEXT NOT NULL,
+        -- uid (Bilibili web route), open_id (Bilibili Open Platform), user id elsewhere
+        viewer_id         TEXT NOT NULL,
+        -- the room the binding applies in; '' means every room
+        scope_id          TEXT NOT NULL DEFAULT '',
+        voice_id          TEXT NOT NULL REFERENCES voices (id) ON DELETE CASCADE,
+        bound_by_platform TEXT NOT NULL,
+        bound_by_user_id  TEXT NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        PRIMARY KEY (platform, viewer_id, scope_id)
+      ) STRICT;
+
+      CREATE INDEX viewer_voice_binding_voice ON viewer_voice_binding (voice_id);
+    `,
+  },
 ];
 
 function checkOrder(migrations: readonly Migration[]): void {

@@ -11,6 +11,8 @@ export interface RedisServerOptions {
    * that must lose nothing would. Default false (memory only).
    */
   readonly persistent?: boolean;
+  /** Require this password (`requirepass`), as a production Redis reachable from other machines would. */
+  readonly password?: string;
 }
 
 /** A free loopback TCP port, found by letting the OS choose one and releasing it. */
@@ -32,7 +34,8 @@ async function answersPing(port: number): Promise<boolean> {
     let reply = '';
     socket.setTimeout(500, () => socket.destroy());
     socket.once('error', () => resolve(false));
-    socket.once('close', () => resolve(reply.startsWith('+PONG')));
+    // A password-protected server answers -NOAUTH: up all the same.
+    socket.once('close', () => resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')));
     socket.on('data', (data: Buffer) => {
       reply += data.toString('latin1');
       if (reply.includes('\r\n')) socket.end();
@@ -49,18 +52,20 @@ export class RedisServer {
   readonly port: number;
   readonly dir: string;
   readonly #persistent: boolean;
+  readonly #password: string | undefined;
   #child: ChildProcess | undefined;
   #log = '';
 
-  private constructor(port: number, dir: string, persistent: boolean) {
+  private constructor(port: number, dir: string, options: RedisServerOptions) {
     this.port = port;
     this.dir = dir;
-    this.#persistent = persistent;
+    this.#persistent = options.persistent ?? false;
+    this.#password = options.password;
   }
 
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = await mkdtemp(join(tmpdir(), 'chorus-redis-'));
-    const server = new RedisServer(await freePort(), dir, options.persistent ?? false);
+    const server = new RedisServer(await freePort(), dir, options);
     try {
       await server.#spawn();
     } catch (error) {
@@ -71,7 +76,8 @@ export class RedisServer {
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.#password === undefined ? '' : `:${encodeURIComponent(this.#password)}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   get running(): boolean {
@@ -80,7 +86,8 @@ export class RedisServer {
 
   async #spawn(): Promise<void> {
     const persistence = this.#persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no', '--loglevel', 'warning'], {
+    const auth = this.#password === undefined ? [] : ['--requirepass', this.#password];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--daemonize', 'no', '--loglevel', 'warning', ...auth], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;

@@ -11,6 +11,8 @@ export interface FormantTrackOptions {
   readonly hopSeconds?: number;
   /** Frames whose centre (s) fails this are skipped, e.g. to keep voiced frames only. */
   readonly include?: (centreSeconds: number) => boolean;
+  /** At most this many frames are analysed, spread evenly over the eligible ones (medians need no more). Default 400. */
+  readonly maxFrames?: number;
 }
 
 /** F1–F3 (Hz) of each analysed frame that had three plausible resonances. */
@@ -37,10 +39,15 @@ export function trackFormants(samples: Float32Array, sampleRate: number, options
     for (let i = 0; i < frameLength; i += 1) energy += signal[start + i]! ** 2;
     peakEnergy = Math.max(peakEnergy, energy);
   }
+  const starts: number[] = [];
+  for (let start = 0; start + frameLength <= signal.length; start += hop) {
+    if (options.include === undefined || options.include((start + frameLength / 2) / rate)) starts.push(start);
+  }
+  const stride = Math.max(1, starts.length / (options.maxFrames ?? 400));
   const frames: FormantFrame[] = [];
   const frame = new Float64Array(frameLength);
-  for (let start = 0; start + frameLength <= signal.length; start += hop) {
-    if (options.include !== undefined && !options.include((start + frameLength / 2) / rate)) continue;
+  for (let position = 0; position < starts.length; position += stride) {
+    const start = starts[Math.floor(position)]!;
     let energy = 0;
     for (let i = 0; i < frameLength; i += 1) {
       frame[i] = signal[start + i]! * window[i]!;
@@ -77,7 +84,7 @@ export function summariseFormants(frames: readonly FormantFrame[], ceilingHz: nu
   const medians: number[] = [];
   let dispersion = 0;
   for (let i = 0; i < 3; i += 1) {
-    const sorted = frames.map((frame) => frame[i]).sort((a, b) => a - b);
+    const sorted = frames.map((frame) => frame[i]!).sort((a, b) => a - b);
     medians.push(quantile(sorted, 0.5));
     dispersion += Math.log(quantile(sorted, 0.75) / quantile(sorted, 0.25));
   }

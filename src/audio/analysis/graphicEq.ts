@@ -2,14 +2,28 @@ import { type BiquadCoefficients, cascadeResponseDb, peakingBiquad, qForBandwidt
 
 export interface GraphicEqDesign {
   readonly sections: readonly BiquadCoefficients[];
-  /** Designed response at each band centre (dB), for checking against the target. */
+  /** Designed response averaged (in power) over each band (dB), for checking against the target. */
   readonly responseDb: readonly number[];
 }
 
 /**
- * A cascade of peaking biquads (one per band, bandwidth = the band spacing) whose response passes through
- * `gainsDb` at `centresHz`. Neighbouring bells overlap, so the section gains are solved iteratively:
- * each round adds the remaining error at every centre to that band's gain. Bands at or above 0.45 × the
+ * Response averaged in power over a band (1/3 octave wide around `centreHz`, or the given width): what a
+ * long-term spectrum measures, so the EQ is fitted to that rather than to the centre values alone.
+ */
+function bandResponseDb(sections: readonly BiquadCoefficients[], sampleRate: number, centreHz: number, widthOctaves: number): number {
+  const points = 7;
+  let sum = 0;
+  for (let p = 0; p < points; p += 1) {
+    const hz = centreHz * 2 ** (widthOctaves * ((p + 0.5) / points - 0.5));
+    sum += 10 ** (cascadeResponseDb(sections, sampleRate, hz) / 10);
+  }
+  return 10 * Math.log10(sum / points);
+}
+
+/**
+ * A cascade of peaking biquads (one per band, bandwidth = the band spacing) whose response, averaged over
+ * each band, is `gainsDb`. Neighbouring bells overlap and leave ripple between centres, so the section
+ * gains are solved iteratively: each round adds part of the remaining band error to that band's gain. Bands at or above 0.45 × the
  * sample rate are skipped (a bell cannot sit at Nyquist).
  */
 export function designGraphicEq(centresHz: readonly number[], gainsDb: readonly number[], sampleRate: number, iterations = 30): GraphicEqDesign {
@@ -24,7 +38,7 @@ export function designGraphicEq(centresHz: readonly number[], gainsDb: readonly 
     sections = usable.map((band, i) => peakingBiquad(sampleRate, band.hz, gains[i]!, q));
     let worst = 0;
     for (let i = 0; i < usable.length; i += 1) {
-      const error = usable[i]!.target - cascadeResponseDb(sections, sampleRate, usable[i]!.hz);
+      const error = usable[i]!.target - bandResponseDb(sections, sampleRate, usable[i]!.hz, spacing);
       // Damped: the overlap means a full step would overshoot.
       gains[i] = gains[i]! + 0.6 * error;
       worst = Math.max(worst, Math.abs(error));
@@ -33,5 +47,5 @@ export function designGraphicEq(centresHz: readonly number[], gainsDb: readonly 
   }
   sections = usable.map((band, i) => peakingBiquad(sampleRate, band.hz, gains[i]!, q));
   const active = sections.filter((section) => !(section.b0 === 1 && section.a1 === section.b1 && section.a2 === section.b2));
-  return { sections: active, responseDb: centresHz.map((hz) => cascadeResponseDb(sections, sampleRate, hz)) };
+  return { sections: active, responseDb: centresHz.map((hz) => bandResponseDb(sections, sampleRate, hz, spacing)) };
 }

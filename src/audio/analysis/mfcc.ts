@@ -20,7 +20,9 @@ const melToHz = (mel: number): number => 700 * (10 ** (mel / 2595) - 1);
 
 /**
  * Mel-frequency cepstra of the speech frames: Hamming frames, power spectrum, triangular mel filterbank,
- * natural log, orthonormal DCT-II. Used to compare voices (mean cepstrum = spectral colour), not for ASR.
+ * natural log of the filter amplitudes (½·ln power), DCT-II scaled as a cepstrum (log spectrum =
+ * c0 + 2·Σ ck·cos), so that melCepstralDistanceDb gives MCD on the usual dB scale. Used to compare voices
+ * (mean cepstrum = spectral colour), not for ASR.
  */
 export function mfccFrames(samples: Float32Array, sampleRate: number, options: MfccOptions = {}): Float64Array[] {
   const count = options.coefficients ?? 13;
@@ -58,7 +60,7 @@ export function mfccFrames(samples: Float32Array, sampleRate: number, options: M
     for (let c = 0; c < count; c += 1) {
       let sum = 0;
       for (let m = 0; m < filterCount; m += 1) sum += logMel[m]! * Math.cos((Math.PI * c * (m + 0.5)) / filterCount);
-      cepstrum[c] = sum * Math.sqrt((c === 0 ? 1 : 2) / filterCount);
+      cepstrum[c] = (0.5 * sum) / filterCount;
     }
     out.push(cepstrum);
   }

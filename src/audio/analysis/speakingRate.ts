@@ -33,7 +33,8 @@ export function speakingRate(samples: Float32Array, sampleRate: number, options:
   }
   if (levels.length === 0) return { syllables: 0, speechSeconds: 0, syllablesPerSecond: 0 };
   const sorted = [...levels].sort((a, b) => a - b);
-  const threshold = sorted[Math.floor(0.99 * (sorted.length - 1))]! - (options.silenceBelowPeakDb ?? 25);
+  // Never below −90 dBFS: digital silence has no syllables however quiet the rest is.
+  const threshold = Math.max(-90, sorted[Math.floor(0.99 * (sorted.length - 1))]! - (options.silenceBelowPeakDb ?? 25));
   const minDip = options.minDipDb ?? 2;
   const centreSeconds = (frame: number): number => (frame * hop + frameLength / 2) / sampleRate;
 

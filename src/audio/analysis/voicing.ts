@@ -11,7 +11,7 @@ export interface VoicingTrack {
 
 const ANALYSIS_RATE_HZ = 16000;
 
-export function voicingTrack(samples: Float32Array, sampleRate: number, options: { minFrequencyHz?: number; maxFrequencyHz?: number } = {}): VoicingTrack {
+export function voicingTrack(samples: Float32Array, sampleRate: number, options: { readonly minFrequencyHz?: number; readonly maxFrequencyHz?: number } = {}): VoicingTrack {
   const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE_HZ));
   const rate = sampleRate / factor;
   const yinOptions = { minFrequencyHz: options.minFrequencyHz ?? 60, maxFrequencyHz: options.maxFrequencyHz ?? 500, hopSeconds: 0.01 };

@@ -1,4 +1,7 @@
+import { endianness } from 'node:os';
 import { InvalidChunkEntryError } from './BullQueueErrors.ts';
+
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /**
  * What a worker appends to a job's Redis Stream, in order. `run` names one processing of the job (a fresh
@@ -18,12 +21,16 @@ export type ChunkStreamEntry =
 
 /** PCM goes over the wire as little-endian 16-bit, whatever the machines' byte order. */
 function encodeSamples(samples: Int16Array): Buffer {
+  // The common case is a plain copy of the memory; only big-endian hosts swap byte by byte.
+  if (LITTLE_ENDIAN_HOST) return Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength));
   const bytes = Buffer.allocUnsafe(samples.length * 2);
   for (let i = 0; i < samples.length; i++) bytes.writeInt16LE(samples[i] as number, i * 2);
   return bytes;
 }
 
 function decodeSamples(bytes: Buffer): Int16Array {
+  // Copied into a fresh buffer: a Buffer's own memory may be a shared pool at an odd offset.
+  if (LITTLE_ENDIAN_HOST) return new Int16Array(Uint8Array.prototype.slice.call(bytes).buffer);
   const samples = new Int16Array(bytes.length >> 1);
   for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(i * 2);
   return samples;

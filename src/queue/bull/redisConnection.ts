@@ -17,7 +17,11 @@ export function createRedis(url: string, options: { readonly name: string; reado
     connectionName: options.name,
     ...(options.blocking === true ? { enableReadyCheck: false } : {}),
   };
-  return new Redis(url, redisOptions);
+  const redis = new Redis(url, redisOptions);
+  // ioredis re-emits every failed reconnection as 'error'; the owners log outages once through their own
+  // listeners, and an unheard 'error' must not become an "Unhandled error event" on every retry.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** The URL without credentials, for logs: REDIS_URL may carry a password. */

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHORUS_MIGRATIONS } from '../migrations.ts';
 import { SqliteDatabase } from '../SqliteDatabase.ts';
 import { VoiceNameError } from '../VoiceNameError.ts';
 import { VoiceNameTakenError } from '../VoiceNameTakenError.ts';
@@ -192,7 +193,7 @@ describe('VoiceRegistry: database and recovery', () => {
     const db = await SqliteDatabase.open(dbPath);
     try {
       expect(db.journalMode).toBe('wal');
-      expect(await db.get('PRAGMA user_version')).toEqual({ user_version: 1 });
+      expect(await db.get('PRAGMA user_version')).toEqual({ user_version: CHORUS_MIGRATIONS.length });
       expect(await db.get('SELECT count(*) AS n FROM voices')).toEqual({ n: 1 });
     } finally {
       await db.close();

@@ -228,7 +228,7 @@ export class FakeDiscord {
       attachment_size_limit: 10 * 1024 * 1024,
       data: isButton
         ? { custom_id: options.customId, component_type: 2 }
-        : { id: snowflake(), name: options.command, type: 1, options: options.options ?? [], ...(options.resolved ? { resolved: options.resolved } : {}) },
+        : { id: snowflake(), name: options.command, type: 1, options: options.options ?? [], resolved: { ...this.#resolve(guild, options.options ?? []), ...options.resolved } },
       ...(isButton
         ? { message: { ...this.#messageJson(options.channelId, this.application, 'button message'), interaction_metadata: null } }
         : {}),
@@ -316,6 +316,28 @@ export class FakeDiscord {
     const guild = this.guilds.find((candidate) => candidate.id === id);
     if (guild === undefined) throw new Error(`unknown guild ${id}`);
     return guild;
+  }
+
+  /** `resolved` users, members and roles for user (6), role (8) and mentionable (9) options, as Discord adds them. */
+  #resolve(guild: FakeGuild, options: readonly Record<string, unknown>[]): Record<string, Record<string, unknown>> {
+    const resolved: Record<string, Record<string, unknown>> = { users: {}, members: {}, roles: {} };
+    const visit = (list: readonly Record<string, unknown>[]): void => {
+      for (const option of list) {
+        if (Array.isArray(option.options)) visit(option.options as Record<string, unknown>[]);
+        if (![6, 8, 9].includes(Number(option.type))) continue;
+        const id = String(option.value);
+        const member = guild.members.find((candidate) => candidate.user.id === id);
+        const role = guild.roles.find((candidate) => candidate.id === id);
+        if (member !== undefined) {
+          (resolved.users as Record<string, unknown>)[id] = userJson(member.user);
+          (resolved.members as Record<string, unknown>)[id] = { ...memberJson(member, false), permissions: memberPermissions(guild, member).toString() };
+        } else if (role !== undefined) {
+          (resolved.roles as Record<string, unknown>)[id] = { id: role.id, name: role.name, permissions: role.permissions, position: 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 };
+        }
+      }
+    };
+    visit(options);
+    return resolved;
   }
 
   #messageJson(channelId: string, author: FakeUser, content: string): Record<string, unknown> {

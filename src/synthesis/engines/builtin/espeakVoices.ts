@@ -21,3 +21,16 @@ export const CALIBRATION_TEXT_BY_LANGUAGE: Readonly<Record<Language, string>> = 
   zh: 'jin1 tian1 tian1 qi4 hen3 hao3, wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5. ni3 xiang3 he1 cha2 hai2 shi4 he1 ka1 fei1?',
   en: 'The quick brown fox jumps over the lazy dog. We were all very happy to see you again today, were you not?',
 };
+
+/**
+ * Longer text (~10 s) rendered once the pitch is fitted, to measure the voice's long-term spectrum for the
+ * EQ: more varied phones than the pitch calibration, so the spectrum reflects the voice more than the words.
+ */
+export const SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE: Readonly<Record<Language, string>> = {
+  zh:
+    'da4 jia1 wan3 shang4 hao3, huan1 ying2 lai2 dao4 wo3 de5 zhi2 bo1 jian1. jin1 tian1 wo3 men5 yi4 qi3 wan2 you2 xi4, ' +
+    'liao2 liao2 zui4 jin4 de5 xin1 wen2. ru2 guo3 ni3 xi3 huan1, qing3 dian3 zan4 he2 guan1 zhu4, xie4 xie4 da4 jia1 de5 zhi1 chi2.',
+  en:
+    'Good evening everyone, and welcome back to the stream. Tonight we are going to play for a few hours, read your messages, ' +
+    'and maybe try something new. If you enjoy the show, please follow the channel. Thank you all so much for your support.',
+};

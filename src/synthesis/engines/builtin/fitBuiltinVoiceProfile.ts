@@ -1,13 +1,27 @@
 import type { DecodedClip } from '../../../audio/DecodedClip.ts';
 import { decimate } from '../../../audio/analysis/decimate.ts';
+import { robustFormants } from '../../../audio/analysis/formants.ts';
+import { longTermSpectrum, spectrumDistanceDb } from '../../../audio/analysis/longTermSpectrum.ts';
 import { type PitchStatistics, pitchStatistics } from '../../../audio/analysis/pitchStatistics.ts';
+import { speakingRate } from '../../../audio/analysis/speakingRate.ts';
+import { THIRD_OCTAVE_CENTRES_HZ } from '../../../audio/analysis/thirdOctaveBands.ts';
+import { isVoicedAt, voicingTrack } from '../../../audio/analysis/voicing.ts';
 import { yin } from '../../../audio/analysis/Yin.ts';
 import type { Language } from '../../../text/TextPart.ts';
-import { type BuiltinVoiceProfile, DEFAULT_BASE_VARIANT } from './BuiltinVoiceProfile.ts';
-import { CALIBRATION_TEXT_BY_LANGUAGE } from './espeakVoices.ts';
+import {
+  type BuiltinVoiceProfile,
+  type BuiltinVoiceProfileV2,
+  type ClipMeasurementProblem,
+  DEFAULT_BASE_VARIANT,
+  type ReferenceMeasurements,
+} from './BuiltinVoiceProfile.ts';
+import { CALIBRATION_TEXT_BY_LANGUAGE, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE } from './espeakVoices.ts';
+import { estimateVocalTract } from './estimateVocalTract.ts';
+import { fitEqualiserGains } from './fitEqualiser.ts';
 import { NoVoicedSpeechError } from './NoVoicedSpeechError.ts';
+import { StreamingEqualiser } from './StreamingEqualiser.ts';
 
-/** Renders text with a profile (null = stock voice) to mono 16-bit PCM at `sampleRate`. */
+/** Renders text with a profile (null = stock voice) to mono 16-bit PCM at `sampleRate`, without the EQ. */
 export interface ProfileRenderer {
   readonly sampleRate: number;
   render(profile: BuiltinVoiceProfile | null, language: Language, text: string): Int16Array;
@@ -16,6 +30,8 @@ export interface ProfileRenderer {
 /** Median F0 above which a stock female variant is the base: scaling a male formant voice that far sounds wrong. */
 export const FEMALE_BASE_THRESHOLD_HZ = 160;
 export const FEMALE_BASE_VARIANT = 'f2';
+/** espeak speed is nudged toward the reference's syllable rate only this far: the rate measure is noisy. */
+export const SPEED_RANGE = [0.8, 1.25] as const;
 
 const PITCH_OPTIONS = { minFrequencyHz: 60, maxFrequencyHz: 500, hopSeconds: 0.01 } as const;
 const ANALYSIS_RATE_HZ = 16000;
@@ -36,37 +52,138 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
+const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Everything the estimators need from one signal, computed once. */
+interface Analysed {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+  readonly include: (seconds: number) => boolean;
+  readonly voicedSeconds: number;
+  /** Same estimator as measurePitch (the voicing track is that YIN track). */
+  readonly pitch: PitchStatistics | null;
+}
+
+function analysed(samples: Float32Array, sampleRate: number): Analysed {
+  const track = voicingTrack(samples, sampleRate, PITCH_OPTIONS);
+  let voiced = 0;
+  for (const hz of track.f0) if (hz > 0) voiced += 1;
+  return { samples, sampleRate, include: (seconds) => isVoicedAt(track, seconds), voicedSeconds: voiced * track.hopSeconds, pitch: pitchStatistics(track.f0) };
+}
+
+/** 20 ms hop: half the cost of the default, and long-term averages over seconds do not need more. */
+const SPECTRUM_OPTIONS = { hopSeconds: 0.02 } as const;
+
+function voicedSpectrum(signal: Analysed): Float64Array {
+  return longTermSpectrum(signal.samples, signal.sampleRate, { ...SPECTRUM_OPTIONS, include: signal.include }).bandDb;
+}
+
+/**
+ * Long-term spectrum over all non-silent frames, fricatives included: what a listener hears as the voice's
+ * (and microphone's) colour, and what the EQ is fitted to.
+ */
+function speechSpectrum(signal: Analysed): Float64Array {
+  return longTermSpectrum(signal.samples, signal.sampleRate, SPECTRUM_OPTIONS).bandDb;
+}
+
+/** Slope of the long-term power density (dB per octave) from 500 Hz to 6.4 kHz, by least squares. */
+export function spectralTiltDbPerOctave(bandDb: ArrayLike<number>): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  THIRD_OCTAVE_CENTRES_HZ.forEach((hz, b) => {
+    // Band power grows with bandwidth (∝ centre); subtract that to get density.
+    if (hz >= 500 && Number.isFinite(bandDb[b]!)) {
+      xs.push(Math.log2(hz));
+      ys.push(bandDb[b]! - 10 * Math.log10(hz));
+    }
+  });
+  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i += 1) {
+    num += (xs[i]! - meanX) * (ys[i]! - meanY);
+    den += (xs[i]! - meanX) ** 2;
+  }
+  return den > 0 ? num / den : 0;
+}
+
+/** Level of the 4–6.4 kHz bands relative to the 500 Hz–2 kHz bands (dB): very low means a band-limited clip. */
+export function highBandLevelDb(bandDb: ArrayLike<number>): number {
+  const mean = (from: number, to: number): number => {
+    let sum = 0;
+    let count = 0;
+    THIRD_OCTAVE_CENTRES_HZ.forEach((hz, b) => {
+      if (hz >= from && hz <= to) {
+        sum += 10 ** (bandDb[b]! / 10);
+        count += 1;
+      }
+    });
+    return 10 * Math.log10(sum / count);
+  };
+  return mean(4000, 6500) - mean(500, 2000);
+}
+
+/** Less voiced speech than this (strict YIN voicing) makes the statistics rough. */
+const LITTLE_VOICED_SECONDS = 2;
+
+/** Below this, the clip has (almost) nothing above 4 kHz: phone, Bluetooth or aggressive noise suppression. */
+const MUFFLED_BELOW_DB = -40;
+
 export interface FitOptions {
-  /** Closed-loop renders; each costs one calibration sentence (~50 ms warm). Default 4. */
+  /** Closed-loop pitch renders; each costs one calibration sentence (~50 ms warm). Default 6. */
   readonly iterations?: number;
 }
 
 /**
- * Fits espeak's `pitch base top` to the reference: measure the reference's median F0 and p5–p95 range with
- * YIN, pick the base variant by F0, then render a calibration text, measure it with the same estimator and
- * correct (median by a ratio, range by stretching base/top around their geometric centre) a few times,
- * keeping the render closest to the reference. espeak's pitch numbers are not the rendered F0 (intonation
- * contours and an internal offset sit between them), which is why this is measured rather than computed.
+ * Fits an espeak voice to a reference recording (docs/builtin-voice.md §4.1):
+ * 1. measure the reference: YIN pitch statistics, voiced frames, syllable rate, robust formants, long-term
+ *    spectrum over voiced frames;
+ * 2. base variant by F0 (stock female variant for high voices), speed from the syllable-rate ratio to the base
+ *    voice's own rate (clamped);
+ * 3. closed loop on espeak's `pitch base top`: render a calibration text, measure it with the same estimator,
+ *    correct median (ratio) and range (stretch around the geometric centre), keep the closest render;
+ * 4. vocal-tract scale from formant ratios to that render, shrunk and clamped, 1 when unsure;
+ * 5. static EQ from the long-term-spectrum difference between the reference and the fitted voice;
+ * 6. self-check: how close the fitted voice (with EQ) and the stock voice are, with the same estimators.
  */
-export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfile {
-  const reference = measurePitch(clip.samples, clip.sampleRate);
+export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfileV2 {
+  const ref = analysed(clip.samples, clip.sampleRate);
+  const reference = ref.pitch;
   if (reference === null || reference.voicedFrames < 10) throw new NoVoicedSpeechError();
-  const measured = { medianHz: reference.medianHz, p5Hz: reference.p5Hz, p95Hz: reference.p95Hz };
+  const refSpectrum = speechSpectrum(ref);
+  // Syllable peaks are counted without the voicing gate: YIN's strict voicing misses many nuclei in real
+  // (noisy, breathy) speech but few in espeak's, which would bias the ratio.
+  const refRate = speakingRate(ref.samples, ref.sampleRate);
+  const refFormants = robustFormants(ref.samples, ref.sampleRate, { include: ref.include });
+  const renderAnalysed = (profile: BuiltinVoiceProfile | null, text: string): Analysed =>
+    analysed(int16ToFloat(renderer.render(profile, language, text)), renderer.sampleRate);
+
   const baseVariant = reference.medianHz > FEMALE_BASE_THRESHOLD_HZ ? FEMALE_BASE_VARIANT : DEFAULT_BASE_VARIANT;
   const calibrationText = CALIBRATION_TEXT_BY_LANGUAGE[language];
+  const spectrumText = SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE[language];
 
+  // Speed: syllable rate of the base voice on the longer text at espeak's default speed.
   let pitchBase = reference.p5Hz;
   let pitchTop = Math.max(reference.p95Hz, pitchBase * 1.1);
-  let best: { profile: BuiltinVoiceProfile; error: number } | null = null;
-  const iterations = options.iterations ?? 4;
+  const atDefaultSpeed = renderAnalysed({ version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1 }, spectrumText);
+  const renderRate = speakingRate(atDefaultSpeed.samples, atDefaultSpeed.sampleRate);
+  const speed =
+    refRate.syllablesPerSecond > 0 && renderRate.syllablesPerSecond > 0
+      ? round(clamp(refRate.syllablesPerSecond / renderRate.syllablesPerSecond, SPEED_RANGE[0], SPEED_RANGE[1]), 2)
+      : 1;
+
+  let best: { profile: BuiltinVoiceProfile; error: number; render: Analysed } | null = null;
+  const iterations = options.iterations ?? 6;
   for (let iteration = 0; iteration < iterations; iteration += 1) {
-    const profile: BuiltinVoiceProfile = { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1, measured };
-    const rendered = measurePitch(int16ToFloat(renderer.render(profile, language, calibrationText)), renderer.sampleRate);
+    const profile: BuiltinVoiceProfile = { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed };
+    const render = renderAnalysed(profile, calibrationText);
+    const rendered = render.pitch;
     if (rendered === null) break;
     const medianError = Math.abs(rendered.medianSemitones - reference.medianSemitones);
     const rangeError = Math.abs(rendered.rangeSemitones - reference.rangeSemitones);
     const error = medianError + 0.25 * rangeError;
-    if (best === null || error < best.error) best = { profile, error };
+    if (best === null || error < best.error) best = { profile, error, render };
 
     const ratio = reference.medianHz / rendered.medianHz;
     const centre = Math.sqrt(pitchBase * pitchTop) * ratio;
@@ -75,5 +192,56 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
     pitchBase = clamp(Math.round(centre * Math.exp(-spread / 2)), 30, 400);
     pitchTop = clamp(Math.round(centre * Math.exp(spread / 2)), pitchBase + 2, 800);
   }
-  return best?.profile ?? { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1, measured };
+  const pitchFit = best?.profile ?? { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed };
+
+  // Vocal tract relative to the pitch-fitted base voice (same estimator on both).
+  const baseRender = best === null ? atDefaultSpeed : best.render;
+  const vocalTract = estimateVocalTract(refFormants, robustFormants(baseRender.samples, baseRender.sampleRate, { include: baseRender.include }));
+  const core = {
+    baseVariant,
+    pitchBase: Math.round(pitchFit.pitchBase),
+    pitchTop: Math.round(pitchFit.pitchTop),
+    formantScale: vocalTract.formantScale,
+    speed,
+  };
+
+  // EQ from the long-term spectrum of the fitted voice (formants scaled) on the longer text.
+  const fitted = renderAnalysed({ version: 1, ...core }, spectrumText);
+  const fittedSpectrum = speechSpectrum(fitted);
+  const eqDb = fitEqualiserGains(refSpectrum, fittedSpectrum);
+  const equalised = new StreamingEqualiser(eqDb, renderer.sampleRate).processFloat(fitted.samples.slice());
+  const equalisedSpectrum = longTermSpectrum(equalised, renderer.sampleRate, SPECTRUM_OPTIONS).bandDb;
+  const stockSpectrum = speechSpectrum(renderAnalysed(null, spectrumText));
+  const fittedPitch = fitted.pitch;
+
+  const problems: ClipMeasurementProblem[] = [];
+  if (ref.voicedSeconds < LITTLE_VOICED_SECONDS) problems.push('little-voiced-speech');
+  if (reference.rangeSemitones < 3) problems.push('monotone');
+  if (highBandLevelDb(refSpectrum) < MUFFLED_BELOW_DB) problems.push('muffled');
+  if (vocalTract.confidence < 0.5) problems.push('vocal-tract-uncertain');
+
+  const measured: ReferenceMeasurements = {
+    medianHz: round(reference.medianHz, 1),
+    p5Hz: round(reference.p5Hz, 1),
+    p95Hz: round(reference.p95Hz, 1),
+    voicedSeconds: round(ref.voicedSeconds, 1),
+    syllablesPerSecond: refRate.syllablesPerSecond > 0 ? round(refRate.syllablesPerSecond, 2) : null,
+    formantsHz: refFormants === null ? null : [Math.round(refFormants.best.medians[0]), Math.round(refFormants.best.medians[1]), Math.round(refFormants.best.medians[2])],
+    vocalTractRatio: vocalTract.ratio === null ? null : round(vocalTract.ratio, 3),
+    vocalTractConfidence: vocalTract.confidence,
+    tiltDbPerOctave: round(spectralTiltDbPerOctave(voicedSpectrum(ref)), 1),
+    problems,
+  };
+  return {
+    version: 2,
+    ...core,
+    eqDb,
+    measured,
+    fit: {
+      medianErrorSemitones: fittedPitch === null ? 99 : round(Math.abs(fittedPitch.medianSemitones - reference.medianSemitones), 2),
+      rangeErrorSemitones: fittedPitch === null ? 99 : round(Math.abs(fittedPitch.rangeSemitones - reference.rangeSemitones), 2),
+      spectrumDistanceDb: round(spectrumDistanceDb(refSpectrum, equalisedSpectrum), 2),
+      stockSpectrumDistanceDb: round(spectrumDistanceDb(refSpectrum, stockSpectrum), 2),
+    },
+  };
 }

@@ -5,6 +5,9 @@ import { BuiltinEngine } from '../BuiltinEngine.ts';
 import type { BuiltinVoiceProfile } from '../BuiltinVoiceProfile.ts';
 import { measurePitch } from '../fitBuiltinVoiceProfile.ts';
 import { NoVoicedSpeechError } from '../NoVoicedSpeechError.ts';
+import { longTermSpectrum } from '../../../../audio/analysis/longTermSpectrum.ts';
+import { THIRD_OCTAVE_CENTRES_HZ } from '../../../../audio/analysis/thirdOctaveBands.ts';
+import { PROFILE_V2 } from './profileV2.ts';
 import { collect, concatenate, english, rms, voiceWith } from './helpers.ts';
 
 const LONG_TEXT = 'This sentence is part of a long text that keeps the speech engine busy for a while. '.repeat(25);
@@ -136,7 +139,7 @@ describe('BuiltinEngine voice profiles', () => {
 
   it('ignores features of an unknown version (stock voice)', async () => {
     const stockF0 = await medianF0({});
-    const futureF0 = await medianF0({ builtin: { ...high, version: 2 } });
+    const futureF0 = await medianF0({ builtin: { ...high, version: 3 } });
     expect(Math.abs(12 * Math.log2(futureF0 / stockF0))).toBeLessThan(1);
   });
 
@@ -148,8 +151,15 @@ describe('BuiltinEngine voice profiles', () => {
     const referenceF0 = measurePitch(reference, engine.sampleRate)!.medianHz;
 
     const fitted = await engine.analyseVoice({ samples: reference, sampleRate: engine.sampleRate }, 'Thank you all for coming.', 'en');
-    expect(fitted.version).toBe(1);
+    expect(fitted.version).toBe(2);
     expect(fitted.measured?.medianHz).toBeCloseTo(referenceF0, -1);
+    // espeak copying espeak: the fitted colour is near, and no nearer than, a same-voice floor.
+    if (fitted.version === 2) {
+      expect(fitted.fit.medianErrorSemitones).toBeLessThan(1.5);
+      expect(fitted.fit.spectrumDistanceDb).toBeLessThan(3);
+      expect(fitted.eqDb).toHaveLength(19);
+      expect(JSON.stringify(fitted).length).toBeLessThan(1024);
+    }
     const renderedF0 = await medianF0({ builtin: fitted });
     expect(Math.abs(12 * Math.log2(renderedF0 / referenceF0))).toBeLessThan(2);
     // The stock voice is further off than the fit, or the test proves nothing.
@@ -160,6 +170,24 @@ describe('BuiltinEngine voice profiles', () => {
     const reference = concatenate(await collect(engine.synthesize({ voice: voiceWith({ builtin: high }), sentences: text })));
     const fitted = await engine.analyseVoice({ samples: reference, sampleRate: engine.sampleRate }, '', 'en');
     expect(fitted.baseVariant).toBe('f2');
+  });
+
+  it('applies the profile EQ while streaming: a treble boost raises the treble of the output', async () => {
+    const sentences = english('She sells sea shells by the sea shore, and the shells she sells are surely seashells.');
+    const flat = { ...PROFILE_V2, eqDb: PROFILE_V2.eqDb.map(() => 0) };
+    const bright = { ...PROFILE_V2, eqDb: THIRD_OCTAVE_CENTRES_HZ.map((hz) => (hz >= 2000 ? 8 : hz <= 500 ? -4 : 0)) };
+    const flatAudio = concatenate(await collect(engine.synthesize({ voice: voiceWith({ builtin: flat }), sentences })));
+    const brightChunks = await collect(engine.synthesize({ voice: voiceWith({ builtin: bright }), sentences }));
+    const brightAudio = concatenate(brightChunks);
+    expect(brightChunks.length).toBeGreaterThan(1);
+    // Same words and timing (espeak may differ by a few samples run to run).
+    expect(Math.abs(brightAudio.length - flatAudio.length)).toBeLessThan(0.01 * flatAudio.length);
+    const flatDb = longTermSpectrum(flatAudio, engine.sampleRate).bandDb;
+    const brightDb = longTermSpectrum(brightAudio, engine.sampleRate).bandDb;
+    const change = (b: number): number => brightDb[b]! - flatDb[b]!;
+    // 4 kHz (+8 dB) vs 400 Hz (−4 dB): 12 dB apart as designed.
+    expect(change(16) - change(6)).toBeGreaterThan(10.5);
+    expect(change(16) - change(6)).toBeLessThan(13.5);
   });
 
   it('refuses a reference without voiced speech', async () => {
