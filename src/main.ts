@@ -7,7 +7,7 @@ import { startupMessage } from './app/startupMessage.ts';
 import { CONSOLE_TARGET, ConsoleGateway } from './gateways/console/ConsoleGateway.ts';
 import { BilibiliRoom, bilibiliRoute } from './gateways/bilibili/BilibiliRoom.ts';
 import { loadBilibiliSettings } from './gateways/bilibili/BilibiliSettings.ts';
-import { overlayStartupMessage, startOverlay } from './overlay/startOverlay.ts';
+import { overlayStartupMessage, startOverlay } from './app/startOverlay.ts';
 import { UtteranceFileSink } from './sinks/UtteranceFileSink.ts';
 import { startDiscord } from './gateways/discord/startDiscord.ts';
 

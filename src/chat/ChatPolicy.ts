@@ -158,9 +158,15 @@ export class ChatPolicy {
         sentences,
         priority,
         ...(priority === 'superChat' ? { weight: event.amountCny ?? 0 } : {}),
+        ...(event.paid === true && event.amountCny !== undefined && event.amountCny > 0 ? { paidAmount: formatCny(event.amountCny) } : {}),
         createdAt: event.receivedAt,
         deadline: event.receivedAt + maxAge,
       },
     };
   }
+}
+
+/** "¥30", "¥9.9": how a paid amount reads on the overlay. */
+export function formatCny(amount: number): string {
+  return `¥${Number.isInteger(amount) ? amount : amount.toFixed(2).replace(/0$/, '')}`;
 }

@@ -69,7 +69,8 @@ export class PlayerClosedError extends ChorusError {
 }
 
 function utteranceOf(job: SpeechJob): UtteranceInfo {
-  return { jobId: job.id, target: job.target, speaker: job.speaker, displayText: job.displayText, voiceId: job.voiceId, priority: job.priority };
+  const info = { jobId: job.id, target: job.target, speaker: job.speaker, displayText: job.displayText, voiceId: job.voiceId, priority: job.priority };
+  return job.paidAmount === undefined ? info : { ...info, paidAmount: job.paidAmount };
 }
 
 /**

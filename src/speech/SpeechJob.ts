@@ -33,6 +33,8 @@ export interface SpeechJob {
    * Absent means 0, so classes that never set it stay FIFO.
    */
   readonly weight?: number;
+  /** What a paid message cost, as shown in subtitles ("¥30"); absent for ordinary chat. */
+  readonly paidAmount?: string;
   /** Milliseconds since the epoch when the source event arrived. */
   readonly createdAt: number;
   /** Milliseconds since the epoch after which the job is dropped instead of spoken. */

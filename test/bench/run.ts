@@ -13,6 +13,7 @@ const sections: ReadonlyArray<readonly [string, () => Promise<string[]>]> = [
   ['Bilibili room flood against the fake Bilibili (issue 6)', runBilibiliBench],
   ['OBS overlay in Chromium (issue 7)', runOverlayBench],
   ['Scale-out through Redis with bull (issue 4)', runScaleOutBench],
+  ['GPT-SoVITS v2 on the real graphs, random weights (issue 8)', async () => (await import('./gptSovits.bench.ts')).runGptSovitsBench()],
 ];
 
 for (const [title, run] of sections) {

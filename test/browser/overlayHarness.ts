@@ -6,7 +6,7 @@ import { Chorus } from '../../src/app/Chorus.ts';
 import type { ChatEvent } from '../../src/chat/ChatEvent.ts';
 import { loadConfig } from '../../src/config/loadConfig.ts';
 import { createLogger } from '../../src/log/createLogger.ts';
-import { ChorusOverlayControl } from '../../src/overlay/ChorusOverlayControl.ts';
+import { ChorusOverlayControl } from '../../src/app/ChorusOverlayControl.ts';
 import { OverlayServer, type OverlayServerOptions } from '../../src/overlay/OverlayServer.ts';
 import type { SynthesisEngine } from '../../src/synthesis/SynthesisEngine.ts';
 import { ToneEngine, type ToneEngineOptions } from '../../src/synthesis/engines/tone/ToneEngine.ts';

@@ -10,7 +10,7 @@ import { createLogger } from '../../log/createLogger.ts';
 import type { UtteranceReport } from '../../playback/UtteranceReport.ts';
 import { ToneEngine } from '../../synthesis/engines/tone/ToneEngine.ts';
 import { AuthRateLimiter } from '../AuthRateLimiter.ts';
-import { ChorusOverlayControl } from '../ChorusOverlayControl.ts';
+import { ChorusOverlayControl } from '../../app/ChorusOverlayControl.ts';
 import { OverlayListenError, OverlayServer } from '../OverlayServer.ts';
 import { loadOrCreateOverlayToken, OverlayTokenFileError } from '../OverlayToken.ts';
 

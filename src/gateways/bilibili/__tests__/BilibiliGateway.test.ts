@@ -126,6 +126,8 @@ describe('BilibiliGateway with the fake room, the real pipeline and the tone eng
     player.resume();
     await chorus.whenIdle();
     expect(sink.spoken.map((u) => u.displayText)).toEqual(queued);
+    // The overlay's subtitle shows what a paid message cost; ordinary danmaku carry no amount.
+    expect(sink.spoken.map((u) => u.paidAmount)).toEqual(['¥100', '¥30', '¥198', undefined, undefined]);
     const after = chorus.accounting.snapshot();
     expect(after.tracked.filter((item) => item.priority === 'superChat').map((item) => item.state)).toEqual(['spoken', 'spoken']);
     expect(after.byClass.superChat).toMatchObject({ received: 2, spoken: 2, pending: 0 });

@@ -1,11 +1,11 @@
 import { dirname, join } from 'node:path';
-import type { Chorus } from '../app/Chorus.ts';
+import type { Chorus } from './Chorus.ts';
 import type { Config } from '../config/Config.ts';
 import type { Logger } from '../log/createLogger.ts';
 import type { PlaybackTargetId } from '../speech/SpeechJob.ts';
 import { ChorusOverlayControl } from './ChorusOverlayControl.ts';
-import { OverlayListenError, OverlayServer } from './OverlayServer.ts';
-import { loadOrCreateOverlayToken } from './OverlayToken.ts';
+import { OverlayListenError, OverlayServer } from '../overlay/OverlayServer.ts';
+import { loadOrCreateOverlayToken } from '../overlay/OverlayToken.ts';
 
 export interface StartOverlayOptions {
   readonly config: Config;

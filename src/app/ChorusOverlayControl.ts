@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Chorus } from '../app/Chorus.ts';
-import { DEFAULT_VOICE_ID } from '../app/DefaultVoice.ts';
+import type { Chorus } from './Chorus.ts';
+import { DEFAULT_VOICE_ID } from './DefaultVoice.ts';
 import type { Player } from '../playback/Player.ts';
 import type { PlaybackTargetId } from '../speech/SpeechJob.ts';
 import { ChorusError } from '../util/ChorusError.ts';
-import type { ControlState, OverlayControl, TargetFigures, ViewerRef, VoiceSummary } from './OverlayControl.ts';
+import type { ControlState, OverlayControl, TargetFigures, ViewerRef, VoiceSummary } from '../overlay/OverlayControl.ts';
 
 const LATENCY_SAMPLES = 100;
 
