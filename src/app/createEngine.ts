@@ -15,6 +15,7 @@ export async function createEngine(config: Config): Promise<SynthesisEngine> {
       return createGptSovitsEngine({
         modelDir,
         threads: config.engine.threads,
+        decoder: { weights: config.engine.gptSovitsDecoderWeights },
         ...(config.engine.hubertPath === undefined ? {} : { hubertPath: config.engine.hubertPath }),
       });
     }

@@ -21,6 +21,8 @@ export interface Config {
     /** GPT-SoVITS: the Genie-converted model folder (required when ENGINE=gpt-sovits). */
     readonly gptSovitsModelDir: string | undefined;
     readonly hubertPath: string | undefined;
+    /** GPT-SoVITS decoder weights: float32 as converted, or int8 quantised at load (faster, unverified by ear). */
+    readonly gptSovitsDecoderWeights: 'float32' | 'int8';
   };
   readonly text: { readonly maxCharacters: number; readonly emoji: 'name' | 'drop' };
   readonly queue: { readonly maxLength: number; readonly maxAgeSeconds: number };

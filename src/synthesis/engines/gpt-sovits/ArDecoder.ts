@@ -3,6 +3,8 @@ import { CancelledError } from '../../../util/ChorusError.ts';
 import { DEFAULT_REPETITION, findRunawayRepetition, type RepetitionOptions } from './RepetitionDetector.ts';
 import { SeededRandom } from './SeededRandom.ts';
 import { DEFAULT_SAMPLING, TokenSampler, type SamplingOptions } from './TokenSampler.ts';
+import { GraphKvCache, InPlaceKvCache, type KvCache } from './KvCache.ts';
+import { ATTENTION_HEADS } from './rewriteStageAttention.ts';
 
 export const SEMANTIC_VOCABULARY = 1025;
 export const EOS_TOKEN = 1024;
@@ -14,6 +16,13 @@ export interface ArDecoderSessions {
   readonly firstStageLogits: string;
   readonly stageLogits: string;
   readonly layerCount: number;
+  /**
+   * 'graph' (default): the stage decoder as exported, caches fed back by name; 'in-place': the stage
+   * decoder rewritten by rewriteStageAttention (caches owned here, one row written per step).
+   */
+  readonly kvCache?: 'graph' | 'in-place';
+  /** Width of the caches (512 for v2); needed for 'in-place'. */
+  readonly modelWidth?: number;
 }
 
 export interface ArDecodeOptions {
@@ -25,7 +34,7 @@ export interface ArDecodeOptions {
   readonly repetition?: RepetitionOptions;
   readonly seed?: number;
   readonly signal?: AbortSignal;
-  /** Called after each decoder step with its duration (for benchmarks). */
+  /** Called after each decoder step (the prefill first) with its duration, sampling included (for benchmarks). */
   readonly onStep?: (milliseconds: number) => void;
 }
 
@@ -91,33 +100,33 @@ export class ArDecoder {
     };
 
     throwIfAborted();
+    const cache: KvCache = this.#sessions.kvCache === 'in-place'
+      ? new InPlaceKvCache(layerCount, ATTENTION_HEADS, this.#sessions.modelWidth ?? 512)
+      : new GraphKvCache(layerCount);
     const promptTensor = new ort.Tensor('int64', prompts, [1, prompts.length]);
     let started = performance.now();
     let out = await firstStageDecoder.run({ x, prompts: promptTensor });
-    options.onStep?.(performance.now() - started);
     let runs = 1;
     let y = out.y!;
     let yEmb = out.y_emb!;
-    let caches: ort.Tensor[] = [];
-    for (let i = 0; i < layerCount; i++) caches.push(out[`present_k_layer_${i}`]!, out[`present_v_layer_${i}`]!);
+    cache.fromPrefill(out);
     let stop = accept(lastRow(out[firstStageLogits], firstStageLogits), y);
+    options.onStep?.(performance.now() - started);
+    // Only what the loop reads: onnxruntime-node copies every fetched output into a new JS buffer.
+    const fetches = ['y', 'y_emb', stageLogits, ...cache.fetches];
 
     while (stop === null) {
       throwIfAborted();
-      const feeds: Record<string, ort.Tensor> = { iy: y, iy_emb: yEmb };
-      for (let i = 0; i < layerCount; i++) {
-        feeds[`past_k_layer_${i}`] = caches[2 * i]!;
-        feeds[`past_v_layer_${i}`] = caches[2 * i + 1]!;
-      }
+      const feeds: Record<string, ort.Tensor> = { iy: y, iy_emb: yEmb, ...cache.feeds() };
       started = performance.now();
-      out = await stageDecoder.run(feeds);
-      options.onStep?.(performance.now() - started);
+      out = await stageDecoder.run(feeds, fetches);
       runs++;
       y = out.y!;
       yEmb = out.y_emb!;
-      caches = [];
-      for (let i = 0; i < layerCount; i++) caches.push(out[`present_k_layer_${i}`]!, out[`present_v_layer_${i}`]!);
+      cache.afterStep(out);
       stop = accept(lastRow(out[stageLogits], stageLogits), y);
+      // The whole step: onnxruntime, cache bookkeeping and sampling.
+      options.onStep?.(performance.now() - started);
     }
     return { tokens: tokens.slice(0, count), stopReason: stop, runs };
   }

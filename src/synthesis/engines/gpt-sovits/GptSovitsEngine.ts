@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type DecodingLimits } from './GptSovitsPipeline.ts';
 import { readVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
 import { detectModelLayout } from './ModelLayout.ts';
 import { ModelLayoutError } from './ModelLayoutError.ts';
+import type { DecoderOptions } from './ModelSessions.ts';
 import type { GptSovitsWorkerData, SerializedError, WorkerRequest, WorkerResponse } from './gptSovitsWorkerProtocol.ts';
 
 export const GPT_SOVITS_ENGINE_ID = 'gpt-sovits';
@@ -23,6 +24,10 @@ export interface GptSovitsEngineOptions {
   readonly hubertPath?: string;
   /** onnxruntime intra-op threads in the worker (default 2). */
   readonly threads?: number;
+  /** Let idle onnxruntime threads spin (default false: better when the PC is busy with other work). */
+  readonly spinWait?: boolean;
+  /** KV-cache handling and decoder weight precision (defaults: in-place caches, float32 weights). */
+  readonly decoder?: DecoderOptions;
   /** Decoder limits (minimum tokens, caps, sampling); defaults follow GPT-SoVITS. */
   readonly limits?: Partial<DecodingLimits>;
   /** Fixed sampling seed (reproducible output, for tests); random per utterance when absent. */
@@ -78,6 +83,8 @@ export class GptSovitsEngine implements SynthesisEngine {
     const data: GptSovitsWorkerData = {
       modelDir: options.modelDir,
       intraOpThreads: Math.max(1, Math.floor(options.threads ?? 2)),
+      ...(options.spinWait === undefined ? {} : { spinWait: options.spinWait }),
+      ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
       ...(options.hubertPath === undefined ? {} : { hubertPath: options.hubertPath }),
     };
     const worker = new Worker(new URL('./gptSovitsWorker.ts', import.meta.url), { workerData: data });

@@ -33,7 +33,11 @@ export interface SentenceAudio {
   readonly tokens: number;
   readonly stopReason: StopReason | 'empty';
   readonly phones: number;
+  /** Where the time went (for benchmarks and logs). */
+  readonly timings: { readonly encoderMs: number; readonly decoderMs: number; readonly vitsMs: number };
 }
+
+const NO_TIMINGS = { encoderMs: 0, decoderMs: 0, vitsMs: 0 } as const;
 
 const int64 = (values: ArrayLike<number>): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(Array.from(values), (v) => BigInt(v)), [1, values.length]);
 const zeros = (dims: readonly number[]): ort.Tensor => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
@@ -51,6 +55,8 @@ export class GptSovitsPipeline {
       firstStageLogits: sessions.layout.firstStageDecoder.logitsTensor,
       stageLogits: sessions.layout.stageDecoder.logitsTensor,
       layerCount: sessions.layout.layerCount,
+      kvCache: sessions.decoder.kvCache,
+      modelWidth: sessions.layout.modelWidth,
     });
   }
 
@@ -98,10 +104,12 @@ export class GptSovitsPipeline {
     };
   }
 
-  async synthesizeSentence(sentence: Sentence, voice: GptSovitsVoiceFeatures, limits: DecodingLimits, seed: number, signal?: AbortSignal): Promise<SentenceAudio> {
+  /** `onStep` receives each decoder run's duration (the prefill first), for benchmarks. */
+  async synthesizeSentence(sentence: Sentence, voice: GptSovitsVoiceFeatures, limits: DecodingLimits, seed: number, signal?: AbortSignal, onStep?: (milliseconds: number) => void): Promise<SentenceAudio> {
     const text = sentenceToModelText(sentence);
-    if (text.ids.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: 'empty', phones: 0 };
+    if (text.ids.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: 'empty', phones: 0, timings: NO_TIMINGS };
     const refIds = voice.referencePhoneIds;
+    const started = performance.now();
     // x does not depend on the SSL features (they only make the prompt tokens, stored at registration).
     const encoded = await this.#sessions.encoder.run({
       ref_seq: int64(refIds),
@@ -111,6 +119,7 @@ export class GptSovitsPipeline {
       ssl_content: zeros([1, 768, 4]),
     });
     const prompts = BigInt64Array.from(voice.promptTokens, (t) => BigInt(t));
+    const encodedAt = performance.now();
     const decoded = await this.#decoder.decode(encoded.x!, prompts, {
       minTokens: limits.minTokens,
       maxTokens: Math.min(limits.maxTokens, Math.max(limits.minTokens + 1, limits.maxTokensPerPhone * text.ids.length)),
@@ -118,18 +127,23 @@ export class GptSovitsPipeline {
       ...(limits.sampling === undefined ? {} : { sampling: limits.sampling }),
       ...(limits.repetition === undefined ? {} : { repetition: limits.repetition }),
       ...(signal === undefined ? {} : { signal }),
+      ...(onStep === undefined ? {} : { onStep }),
     });
-    if (decoded.tokens.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: decoded.stopReason, phones: text.ids.length };
+    const decodedAt = performance.now();
+    const encoderMs = encodedAt - started;
+    const decoderMs = decodedAt - encodedAt;
+    if (decoded.tokens.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: decoded.stopReason, phones: text.ids.length, timings: { encoderMs, decoderMs, vitsMs: 0 } };
     const referenceAudio = Float32Array.from(voice.referenceAudio32k, (s) => s / 32768);
     const vocoded = await this.#sessions.vits.run({
       text_seq: int64(text.ids),
       pred_semantic: new ort.Tensor('int64', BigInt64Array.from(decoded.tokens, (t) => BigInt(t)), [1, 1, decoded.tokens.length]),
       ref_audio: new ort.Tensor('float32', referenceAudio, [1, referenceAudio.length]),
     });
+    const vitsMs = performance.now() - decodedAt;
     const audio = vocoded.audio!.data as Float32Array;
     let peak = 0;
     for (const s of audio) peak = Math.max(peak, Math.abs(s));
     if (peak > 1) for (let i = 0; i < audio.length; i++) audio[i] = audio[i]! / peak;
-    return { audio, tokens: decoded.tokens.length, stopReason: decoded.stopReason, phones: text.ids.length };
+    return { audio, tokens: decoded.tokens.length, stopReason: decoded.stopReason, phones: text.ids.length, timings: { encoderMs, decoderMs, vitsMs } };
   }
 }

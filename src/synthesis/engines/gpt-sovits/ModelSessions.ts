@@ -4,16 +4,59 @@ import { float16ToFloat32 } from './Float16.ts';
 import { exposeGraphOutput } from './exposeGraphOutput.ts';
 import { ModelLayoutError } from './ModelLayoutError.ts';
 import { readOnnxModelInfo } from './OnnxModelInfo.ts';
+import { quantizeDecoderWeights, type QuantizedWeight } from './quantizeDecoderWeights.ts';
+import { canRewriteStageAttention, rewriteStageAttention } from './rewriteStageAttention.ts';
 import type { GraphFile, ModelLayout, WeightSource } from './ModelLayout.ts';
+
+/** How the autoregressive decoder runs; the defaults are the fastest measured (test/bench/gptSovits.bench.ts). */
+export interface DecoderOptions {
+  /**
+   * 'graph': the stage decoder as exported: every step concatenates and transposes all caches and
+   * onnxruntime-node copies them out; 'in-place': the stage decoder is rewritten at load time
+   * (rewriteStageAttention.ts) so a step writes one new row per layer into caches the loop owns,
+   * with the same arithmetic; 'auto' (default): 'in-place' when the graph is one the rewrite knows.
+   */
+  readonly kvCache?: 'auto' | 'graph' | 'in-place';
+  /**
+   * 'float32' as converted, or 'int8': the decoders' transformer weights quantised per output channel
+   * at load time, activations per call (quantizeDecoderWeights.ts). About 2× faster steps; logits
+   * within a few per cent (measured on random weights only).
+   */
+  readonly weights?: 'float32' | 'int8';
+}
+
+/** int8 stays opt-in until it is checked by ear and for stop-token behaviour with real weights. */
+export const DEFAULT_DECODER: Required<DecoderOptions> = { kvCache: 'auto', weights: 'float32' };
+
+/** Decoder options as loaded: 'auto' resolved. */
+export interface LoadedDecoder {
+  readonly kvCache: 'graph' | 'in-place';
+  readonly weights: 'float32' | 'int8';
+}
 
 export interface SessionThreadOptions {
   /** Threads inside one operator (MatMul, Conv). 2 is best on a 2-core machine (genie-bench.md). */
   readonly intraOpThreads?: number;
+  /**
+   * Let idle onnxruntime threads spin between operators (default false). Spinning is slightly faster on
+   * an idle machine but, on a streamer's PC busy with a game and OBS, it burns a core and made decoder
+   * steps 1.5–3× slower in the benchmark under load.
+   */
+  readonly spinWait?: boolean;
+  readonly decoder?: DecoderOptions;
+}
+
+/** The two autoregressive decoders, loaded as `decoder` says. */
+export interface DecoderSessions {
+  readonly decoder: LoadedDecoder;
+  readonly firstStageDecoder: ort.InferenceSession;
+  readonly stageDecoder: ort.InferenceSession;
 }
 
 /** The five sessions of a GPT-SoVITS v2 model. Several voices share one set. */
 export interface ModelSessions {
   readonly layout: ModelLayout;
+  readonly decoder: LoadedDecoder;
   readonly encoder: ort.InferenceSession;
   readonly firstStageDecoder: ort.InferenceSession;
   readonly stageDecoder: ort.InferenceSession;
@@ -47,12 +90,29 @@ class WeightCache {
   }
 }
 
-async function createSession(graph: GraphFile, weights: WeightCache, options: ort.InferenceSession.SessionOptions, exposeTensor?: string): Promise<ort.InferenceSession> {
-  const needsMemory = exposeTensor !== undefined || graph.weights.some((w) => w.storage === 'float16');
+/** A load-time rewrite of a graph; `weightOf` reads one of its external initializers as float32. */
+type GraphRewrite = (model: Uint8Array, weightOf: (name: string) => Float32Array) => Uint8Array;
+
+function weightReader(graph: GraphFile, model: Uint8Array, weights: WeightCache): (name: string) => Float32Array {
+  const initializers = new Map(readOnnxModelInfo(model).externalInitializers.map((i) => [i.name, i]));
+  return (name) => {
+    const init = initializers.get(name);
+    const source = init === undefined ? undefined : graph.weights.find((w) => w.location === init.location);
+    if (init === undefined || source === undefined) throw new ModelLayoutError(graph.path, `${graph.path} has no external weight ${name}.`);
+    const buffer = weights.get(source);
+    const start = buffer.byteOffset + init.offset;
+    // A view when aligned (the widened float16 buffers always are); a copy otherwise.
+    return start % 4 === 0 ? new Float32Array(buffer.buffer, start, init.length / 4) : new Float32Array(buffer.subarray(init.offset, init.offset + init.length).slice().buffer);
+  };
+}
+
+async function createSession(graph: GraphFile, weights: WeightCache, options: ort.InferenceSession.SessionOptions, exposeTensor?: string, rewrites: readonly GraphRewrite[] = []): Promise<ort.InferenceSession> {
+  const needsMemory = exposeTensor !== undefined || rewrites.length > 0 || graph.weights.some((w) => w.storage === 'float16');
   try {
     if (!needsMemory) return await ort.InferenceSession.create(graph.path, options);
     let model: Uint8Array = readFileSync(graph.path);
     if (exposeTensor !== undefined && !readOnnxModelInfo(model).outputs.some((o) => o.name === exposeTensor)) model = exposeGraphOutput(model, exposeTensor);
+    for (const rewrite of rewrites) model = rewrite(model, weightReader(graph, model, weights));
     const externalData = graph.weights.map((w) => ({ path: w.location, data: weights.get(w) }));
     return await ort.InferenceSession.create(model, { ...options, externalData });
   } catch (error) {
@@ -61,22 +121,46 @@ async function createSession(graph: GraphFile, weights: WeightCache, options: or
   }
 }
 
-export async function loadModelSessions(layout: ModelLayout, threads: SessionThreadOptions = {}): Promise<ModelSessions> {
-  const options: ort.InferenceSession.SessionOptions = {
+function sessionOptions(threads: SessionThreadOptions): ort.InferenceSession.SessionOptions {
+  return {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
     intraOpNumThreads: threads.intraOpThreads ?? 2,
+    extra: { session: { 'intra_op.allow_spinning': threads.spinWait === true ? '1' : '0' } },
   };
+}
+
+async function createDecoderSessions(layout: ModelLayout, weights: WeightCache, options: ort.InferenceSession.SessionOptions, requested: Required<DecoderOptions>): Promise<DecoderSessions> {
+  let kvCache = requested.kvCache;
+  if (kvCache === 'auto') {
+    kvCache = canRewriteStageAttention(readFileSync(layout.stageDecoder.path), layout.layerCount, layout.modelWidth) ? 'in-place' : 'graph';
+  }
+  const decoder: LoadedDecoder = { kvCache, weights: requested.weights };
+  const quantised = new Map<string, QuantizedWeight>();
+  const int8: GraphRewrite[] = decoder.weights === 'int8' ? [(model, weightOf) => quantizeDecoderWeights(model, layout.stageDecoder.path, weightOf, quantised)] : [];
+  const inPlace: GraphRewrite[] = decoder.kvCache === 'in-place' ? [(model) => rewriteStageAttention(model, layout.layerCount, layout.modelWidth, layout.stageDecoder.path)] : [];
+  const firstStageDecoder = await createSession(layout.firstStageDecoder, weights, options, layout.firstStageDecoder.logitsTensor, int8);
+  const stageDecoder = await createSession(layout.stageDecoder, weights, options, layout.stageDecoder.logitsTensor, [...inPlace, ...int8]);
+  return { decoder, firstStageDecoder, stageDecoder };
+}
+
+/** Only the decoders (for tests comparing decoder configurations on one model). */
+export async function loadDecoderSessions(layout: ModelLayout, threads: SessionThreadOptions = {}): Promise<DecoderSessions> {
+  return createDecoderSessions(layout, new WeightCache(), sessionOptions(threads), { ...DEFAULT_DECODER, ...threads.decoder });
+}
+
+export async function loadModelSessions(layout: ModelLayout, threads: SessionThreadOptions = {}): Promise<ModelSessions> {
+  const options = sessionOptions(threads);
   const weights = new WeightCache();
   const encoder = await createSession(layout.encoder, weights, options);
-  const firstStageDecoder = await createSession(layout.firstStageDecoder, weights, options, layout.firstStageDecoder.logitsTensor);
-  const stageDecoder = await createSession(layout.stageDecoder, weights, options, layout.stageDecoder.logitsTensor);
+  const { decoder, firstStageDecoder, stageDecoder } = await createDecoderSessions(layout, weights, options, { ...DEFAULT_DECODER, ...threads.decoder });
   const vits = await createSession(layout.vits, weights, options);
   const hubert = await createSession(layout.hubert, weights, options);
   const sessions = [encoder, firstStageDecoder, stageDecoder, vits, hubert];
   return {
     layout,
+    decoder,
     encoder,
     firstStageDecoder,
     stageDecoder,

@@ -36,7 +36,11 @@ if (port !== null) {
   let pipeline: GptSovitsPipeline | undefined;
   try {
     const layout = detectModelLayout(data.modelDir, data.hubertPath === undefined ? {} : { hubertPath: data.hubertPath });
-    pipeline = new GptSovitsPipeline(await loadModelSessions(layout, { intraOpThreads: data.intraOpThreads }));
+    pipeline = new GptSovitsPipeline(await loadModelSessions(layout, {
+      intraOpThreads: data.intraOpThreads,
+      ...(data.spinWait === undefined ? {} : { spinWait: data.spinWait }),
+      ...(data.decoder === undefined ? {} : { decoder: data.decoder }),
+    }));
     send({ type: 'ready', layerCount: layout.layerCount });
   } catch (error) {
     send({ type: 'load-failed', error: serialize(error) });

@@ -2,11 +2,14 @@ import type { Language, Sentence } from '../../../text/TextPart.ts';
 import type { StopReason } from './ArDecoder.ts';
 import type { GptSovitsVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
 import type { DecodingLimits } from './GptSovitsPipeline.ts';
+import type { DecoderOptions } from './ModelSessions.ts';
 
 export interface GptSovitsWorkerData {
   readonly modelDir: string;
   readonly hubertPath?: string;
   readonly intraOpThreads: number;
+  readonly spinWait?: boolean;
+  readonly decoder?: DecoderOptions;
 }
 
 export interface SerializedError {

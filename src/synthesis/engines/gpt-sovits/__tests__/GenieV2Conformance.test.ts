@@ -8,6 +8,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PcmChunk } from '../../../../audio/PcmChunk.ts';
 import type { Sentence } from '../../../../text/TextPart.ts';
@@ -15,7 +16,9 @@ import { createGptSovitsEngine } from '../GptSovitsEngine.ts';
 import { GptSovitsPipeline, SAMPLES_PER_TOKEN, type DecodingLimits } from '../GptSovitsPipeline.ts';
 import type { GptSovitsVoiceFeatures } from '../GptSovitsVoiceFeatures.ts';
 import { detectModelLayout, type ModelLayout } from '../ModelLayout.ts';
-import { loadModelSessions, type ModelSessions } from '../ModelSessions.ts';
+import { ArDecoder } from '../ArDecoder.ts';
+import { InPlaceKvCache } from '../KvCache.ts';
+import { loadDecoderSessions, loadModelSessions, type DecoderSessions, type ModelSessions } from '../ModelSessions.ts';
 import { SeededRandom } from '../SeededRandom.ts';
 import { writeRandomWeights } from './onnx/randomGenieWeights.ts';
 import { writeTinyHubert } from './onnx/tinyGenieModel.ts';
@@ -102,6 +105,79 @@ describe.skipIf(!present)('GPT-SoVITS v2 on the real Genie graphs (random weight
     expect(result.stopReason).toBe('max-length');
     expect(result.tokens).toBe(14);
     expect(result.audio.length).toBe(14 * SAMPLES_PER_TOKEN);
+  });
+
+  const x = (rows: number): ort.Tensor => {
+    const random = new SeededRandom(11);
+    return new ort.Tensor('float32', Float32Array.from({ length: rows * 512 }, () => random.next() - 0.5), [1, rows, 512]);
+  };
+  const prompts = (): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(features.promptTokens, (t) => BigInt(t)), [1, features.promptTokens.length]);
+  const rms = (a: Float32Array): number => Math.sqrt(a.reduce((sum, v) => sum + v * v, 0) / a.length);
+  const difference = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v - b[i]!);
+
+  it('the in-place KV rewrite computes what the graph as exported computes, step after step', async () => {
+    expect(sessions.decoder).toEqual({ kvCache: 'in-place', weights: 'float32' });
+    expect(sessions.stageDecoder.inputNames).toContain('k_cache_0');
+    expect(sessions.stageDecoder.outputNames).not.toContain('present_k_layer_0');
+    const reference = await loadDecoderSessions(layout, { intraOpThreads: 2, decoder: { kvCache: 'graph' } });
+    try {
+      let graphOut = await sessions.firstStageDecoder.run({ x: x(12), prompts: prompts() });
+      const cache = new InPlaceKvCache(24, 16, 512);
+      cache.fromPrefill(graphOut);
+      // 34 steps: past the cache's first capacity (rows + 32), so re-laying it out is covered too.
+      for (let step = 0; step < 34; step++) {
+        const common = { iy: graphOut.y!, iy_emb: graphOut.y_emb! };
+        const past: Record<string, ort.Tensor> = {};
+        for (let i = 0; i < 24; i++) {
+          past[`past_k_layer_${i}`] = graphOut[`present_k_layer_${i}`]!;
+          past[`past_v_layer_${i}`] = graphOut[`present_v_layer_${i}`]!;
+        }
+        const expected = await reference.stageDecoder.run({ ...common, ...past });
+        const actual = await sessions.stageDecoder.run({ ...common, ...cache.feeds() });
+        // Every layer's new K/V row depends on the attention of the layers below it.
+        for (let i = 0; i < 24; i++) {
+          for (const kind of ['k', 'v'] as const) {
+            const full = expected[`present_${kind}_layer_${i}`]!.data as Float32Array;
+            const row = actual[`${kind}_new_${i}`]!.data as Float32Array;
+            expect(rms(difference(row, full.subarray(full.length - 512)))).toBeLessThan(1e-5 * Math.max(1, rms(row)));
+          }
+        }
+        cache.afterStep(actual);
+        graphOut = expected;
+      }
+    } finally {
+      await Promise.all([reference.firstStageDecoder.release(), reference.stageDecoder.release()]);
+    }
+  });
+
+  it('int8 decoder weights stay close to float32 and decode by the same rules', async () => {
+    let int8: DecoderSessions | undefined;
+    try {
+      int8 = await loadDecoderSessions(layout, { intraOpThreads: 2, decoder: { weights: 'int8' } });
+      expect(int8.decoder).toEqual({ kvCache: 'in-place', weights: 'int8' });
+      const feeds = { x: x(12), prompts: prompts() };
+      const [float, quantised] = [await sessions.firstStageDecoder.run(feeds), await int8.firstStageDecoder.run(feeds)];
+      // Layer 23's keys carry the rounding of all 23 layers below.
+      for (const layer of [0, 12, 23]) {
+        const a = float[`present_k_layer_${layer}`]!.data as Float32Array;
+        const b = quantised[`present_k_layer_${layer}`]!.data as Float32Array;
+        expect(rms(difference(a, b)) / rms(a)).toBeLessThan(0.1);
+      }
+      const decoder = new ArDecoder({
+        firstStageDecoder: int8.firstStageDecoder,
+        stageDecoder: int8.stageDecoder,
+        firstStageLogits: layout.firstStageDecoder.logitsTensor,
+        stageLogits: layout.stageDecoder.logitsTensor,
+        layerCount: 24,
+        kvCache: 'in-place',
+        modelWidth: 512,
+      });
+      const result = await decoder.decode(x(12), BigInt64Array.from(features.promptTokens, (t) => BigInt(t)), { seed: 2, minTokens: 11, maxTokens: 30 });
+      expect(result.stopReason).toBe('eos');
+      expect(result.tokens.length).toBe(11);
+    } finally {
+      if (int8 !== undefined) await Promise.all([int8.firstStageDecoder.release(), int8.stageDecoder.release()]);
+    }
   });
 
   it('streams through the worker engine at 48 kHz', async () => {
