@@ -14,7 +14,9 @@ import { Progress } from './Progress.ts';
 
 const USAGE = `Usage: chorus <command> [options]
   say TEXT [--voice NAME] [-o FILE.ogg|FILE.wav]     speak TEXT into a file (default: out/say-<time>.ogg)
-  clone NAME CLIP --transcript TEXT [--lang zh|en]   register a voice from a recording (you confirm it is yours or you have consent)
+  clone NAME CLIP --transcript TEXT [--lang zh|en] --yes
+                                                     register a voice from a recording; --yes confirms it is your
+                                                     own voice or that you have the speaker's consent
   voices                                             list registered voices
   voice rm NAME                                      delete a voice and its files
   bili bind VIEWER VOICE [--room ROOM]               a Bilibili viewer (uid or open_id) is read in VOICE (in one room, or all)
@@ -78,6 +80,10 @@ async function clone(chorus: Chorus, args: ReturnType<typeof parseArguments>): P
     throw new UsageError('clone needs a name, a clip and its transcript: chorus clone alice clip.m4a --transcript "what the clip says"');
   }
   if (language !== 'zh' && language !== 'en') throw new UsageError('--lang must be zh or en');
+  // Consent is explicit: nothing is decoded or stored without it.
+  if (args.options.get('yes') !== true) {
+    throw new UsageError('Cloning a voice needs the speaker’s consent. If this is your own voice, or the speaker agreed, run the command again with --yes.');
+  }
   const progress = new Progress(process.stderr, `Registering "${name}"`);
   progress.start();
   try {

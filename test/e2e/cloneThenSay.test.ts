@@ -53,7 +53,14 @@ describe('end to end: clone a voice, then say something with it', () => {
     const referenceM4a = join(dir, 'reference.m4a');
     await execFileAsync('ffmpeg', ['-v', 'error', '-i', referenceWav, '-c:a', 'aac', '-b:a', '96k', referenceM4a]);
 
-    const cloned = await runChorus(CLI, ['clone', 'alice', referenceM4a, '--transcript', '大家好，我是今天的主播。欢迎来到我的直播间，我们一起聊聊天吧。', '--lang', 'zh'], env);
+    const transcript = '大家好，我是今天的主播。欢迎来到我的直播间，我们一起聊聊天吧。';
+    // Without --yes (consent) nothing is registered.
+    const refused = await runChorus(CLI, ['clone', 'alice', referenceM4a, '--transcript', transcript, '--lang', 'zh'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+    expect((await runChorus(CLI, ['voices'], env)).stdout).toContain('No voices registered yet');
+
+    const cloned = await runChorus(CLI, ['clone', 'alice', referenceM4a, '--transcript', transcript, '--lang', 'zh', '--yes'], env);
     expect(cloned.stderr).toBe('');
     expect(cloned.code).toBe(0);
     expect(cloned.stdout).toContain('Registered the voice "alice"');

@@ -43,6 +43,19 @@ describe('npm start (console gateway)', () => {
     }
   });
 
+  it('registers a voice from the console only after the operator confirms consent', async () => {
+    const clip = join(dir, 'clip.wav');
+    const made = await runChorus('src/cli/main.ts', ['say', '大家好，我是今天的主播，欢迎来到我的直播间，我们一起聊聊天吧。', '-o', clip], { ...env, ENGINE: 'builtin' });
+    expect(made.code).toBe(0);
+    const lines = [`/clone bob ${clip} zh 大家好，我是今天的主播`, 'n', `/clone bob ${clip} zh 大家好，我是今天的主播`, 'y', '/voices'];
+    const run = await runChorus(MAIN, [], { ...env, ENGINE: 'builtin' }, `${lines.join('\n')}\n`);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('Is this your own voice').length - 1).toBe(2);
+    expect(run.stdout).toContain('Not registered: cloning a voice needs the speaker’s consent.');
+    expect(run.stdout.match(/Registered the voice "bob"/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(/\* bob \(zh\)/);
+  });
+
   it('stops with one line naming a wrong variable, and never prints a secret', async () => {
     const run = await runChorus(MAIN, [], { ...env, ENGINE: 'festival' });
     expect(run.code).toBe(2);

@@ -23,7 +23,20 @@ const HELP = [
   '  /help   /quit',
 ].join('\n');
 
-type ConsoleState = { readonly status: 'reading' } | { readonly status: 'closed' };
+interface CloneRequest {
+  readonly name: string;
+  readonly file: string;
+  readonly transcript: string;
+  readonly language: 'zh' | 'en';
+}
+
+/** `confirming`: a /clone waits for the operator to confirm consent; the next line is the answer. */
+type ConsoleState =
+  | { readonly status: 'reading' }
+  | { readonly status: 'confirming'; readonly clone: CloneRequest }
+  | { readonly status: 'closed' };
+
+export const CONSENT_QUESTION = 'Is this your own voice, or do you have the speaker’s consent to clone it? [y/N]';
 
 /**
  * The local gateway for people with no platform accounts yet: each typed line is a chat message from the
@@ -59,7 +72,7 @@ export class ConsoleGateway {
   }
 
   #prompt(): void {
-    if (this.#options.prompt === true && this.#state.status === 'reading') this.#lines.prompt();
+    if (this.#options.prompt === true && this.#state.status !== 'closed') this.#lines.prompt();
   }
 
   #print(text: string): void {
@@ -68,6 +81,16 @@ export class ConsoleGateway {
 
   async #handle(raw: string): Promise<void> {
     const line = raw.trim();
+    const state = this.#state;
+    if (state.status === 'confirming') {
+      this.#state = { status: 'reading' };
+      if (!/^(y|yes|是|对)$/i.test(line)) {
+        this.#print('Not registered: cloning a voice needs the speaker’s consent.');
+        return;
+      }
+      await this.#clone(state.clone);
+      return;
+    }
     if (line === '') return;
     try {
       if (line.startsWith('/')) await this.#command(line);
@@ -89,6 +112,15 @@ export class ConsoleGateway {
       receivedAt: Date.now(),
     });
     if (problem !== undefined) this.#print(`(not read: ${problem})`);
+  }
+
+  async #clone(request: CloneRequest): Promise<void> {
+    this.#print(`Registering "${request.name}" from ${request.file} …`);
+    try {
+      this.#print(await this.#options.host.cloneVoice(request.name, request.file, request.transcript, request.language));
+    } catch (error) {
+      this.#print(`! ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async #command(line: string): Promise<void> {
@@ -121,8 +153,9 @@ export class ConsoleGateway {
         if (name === undefined || file === undefined || transcript === '') {
           throw new Error('Usage: /clone NAME FILE [zh|en] TRANSCRIPT — the transcript is what the clip says.');
         }
-        this.#print(`Registering "${name}" from ${file} …`);
-        this.#print(await host.cloneVoice(name, file, transcript, language ?? 'zh'));
+        // Nothing is read or stored before the operator confirms consent.
+        this.#state = { status: 'confirming', clone: { name, file, transcript, language: language ?? 'zh' } };
+        this.#print(CONSENT_QUESTION);
         return;
       }
       case 'skip':
