@@ -37,7 +37,13 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions
   }
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
-  const response = container === 'mp4' || container === 'aac' ? await decodeAacWithFfmpeg(bytes, timeoutMs) : await decodeInWorker(bytes, timeoutMs);
+  const response =
+    container === 'mp4' || container === 'aac'
+      ? await decodeAacWithFfmpeg(bytes, timeoutMs)
+      : await decodeInWorker({ bytes, container, ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }) }, timeoutMs);
+  if (!response.ok && response.tooLongAfterSeconds !== undefined && options.maxSeconds !== undefined) {
+    throw new AudioDecodeError('too-long', `The clip is longer than ${options.maxSeconds} s (decoding stopped after ${response.tooLongAfterSeconds.toFixed(1)} s). Trim it and try again.`);
+  }
   if (!response.ok) {
     throw new AudioDecodeError(
       'corrupt',
@@ -70,10 +76,10 @@ async function decodeAacWithFfmpeg(bytes: Uint8Array, timeoutMs: number): Promis
   return { ok: false, message: result.message };
 }
 
-function decodeInWorker(bytes: Uint8Array, timeoutMs: number): Promise<DecodeWorkerResponse> {
+function decodeInWorker(input: DecodeWorkerRequest, timeoutMs: number): Promise<DecodeWorkerResponse> {
   // Copy into a buffer of our own so it can be transferred without detaching the caller's array.
-  const copy = new Uint8Array(bytes);
-  const request: DecodeWorkerRequest = { bytes: copy };
+  const copy = new Uint8Array(input.bytes);
+  const request: DecodeWorkerRequest = { ...input, bytes: copy };
   const worker = new Worker(new URL('./decodeWorker.ts', import.meta.url), {
     workerData: request,
     transferList: [copy.buffer],

@@ -100,7 +100,7 @@ describe('decodeAudio', () => {
   it("says 'too-long' when the decoded clip exceeds maxSeconds", async () => {
     const wav = await readFile(join(dir, 'src.wav'));
     const error = await expectDecodeError(decodeAudio(wav, { maxSeconds: 2 }), 'too-long');
-    expect(error.message).toMatch(/3\.5 s/);
+    expect(error.message).toMatch(/longer than 2 s/);
     await expect(decodeAudio(wav, { maxSeconds: 4 })).resolves.toMatchObject({ sampleRate: RATE });
   });
 
