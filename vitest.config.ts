@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * after the rest, one file at a time, so a CPU-heavy neighbour cannot make them stutter; `npm test` alone
  * still runs everything.
  */
-export const REALTIME_TESTS = ['test/browser/**/*.test.ts', 'src/gateways/discord/__tests__/discordEndToEnd.test.ts'];
+export const REALTIME_TESTS = ['test/browser/**/*.test.ts', 'src/gateways/discord/__tests__/discordEndToEnd.test.ts', 'src/gateways/discord/__tests__/discordFeatures.test.ts'];
 const ALL_TESTS = ['src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'];
 const group = process.env.CHORUS_TEST_GROUP;
 

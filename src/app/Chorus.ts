@@ -25,6 +25,7 @@ import { ViewerVoiceBindings } from '../voices/ViewerVoiceBindings.ts';
 import { createEngine } from './createEngine.ts';
 import { DEFAULT_VOICE_ID } from './DefaultVoice.ts';
 import { RegistryVoiceChooser } from './RegistryVoiceChooser.ts';
+import { isLiveRoomTarget } from './isLiveRoomTarget.ts';
 
 /** The operator (console, CLI, settings files) owns the voices named in BILIBILI_VOICE_POOL and viewer bindings. */
 const OPERATOR: VoiceOwner = { platform: 'console', userId: 'local' };
@@ -105,6 +106,8 @@ export class Chorus {
     });
     this.synthesis = remoteSynthesis ?? new InProcessSynthesisQueue({ engine, concurrency: config.engine.concurrency });
     const text = new TextFrontEnd({ maxCharacters: config.text.maxCharacters, emoji: config.text.emoji });
+    // The pinyin dictionary builds its lookup tables on first use (~35 ms): do it now, not inside the first chat burst.
+    text.process('你好');
     const chat = config.chat;
     const maxAgeMs: Partial<Record<PriorityClass, number>> = {};
     for (const [priority, seconds] of Object.entries(chat.maxAgeSeconds)) maxAgeMs[priority as PriorityClass] = seconds * 1000;
@@ -187,7 +190,9 @@ export class Chorus {
 
   /** Runs an event through chat policy and queues it for its target. */
   async say(event: ChatEvent): Promise<SayOutcome> {
-    const decision = await this.#policy.decide(event);
+    // A flood's full queue refuses most messages: find that out before the costly part of the decision.
+    const queue = this.#players.get(event.target)?.queue;
+    const decision = await this.#policy.decide(event, queue === undefined ? undefined : (priority, weight) => queue.wouldAccept(priority, weight));
     if (decision.kind === 'drop') {
       const priority = decision.priority ?? this.#policy.classify(event);
       this.accounting.received(event.id, priority);
@@ -254,7 +259,7 @@ export class Chorus {
     if (existing !== undefined) return existing;
     if (this.#closed) throw new Error('Chorus is shutting down');
     const player = new Player({
-      queue: new PlaybackQueue({ target, maxLength: this.config.queue.maxLength }),
+      queue: new PlaybackQueue({ target, maxLength: isLiveRoomTarget(target) ? this.config.queue.liveMaxLength : this.config.queue.maxLength }),
       synthesis: this.synthesis,
       resolveVoice: (voiceId) => this.voices.resolve(voiceId),
       createFramePipeline: createOpusFramePipeline,

@@ -16,7 +16,9 @@ export type DropReason =
   /** The viewer sent more than the per-viewer limit. */
   | 'rate-limited'
   /** Random sampling of ordinary messages left it out. */
-  | 'sampled-out';
+  | 'sampled-out'
+  /** The target's queue is full of messages at least as important, so it would be refused anyway. */
+  | 'queue-full';
 
 /**
  * What chat policy decided about one event: speak it as this job, or drop it for a stated reason.

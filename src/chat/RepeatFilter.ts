@@ -13,6 +13,11 @@ export class RepeatFilter {
     this.#maxKeys = maxKeys;
   }
 
+  /** Texts currently remembered. */
+  get size(): number {
+    return this.#lastSeen.size;
+  }
+
   /** True when `text` was seen within the window; records the sighting either way (a flood keeps it suppressed). */
   isRepeat(text: string, now: number): boolean {
     if (this.#windowMs <= 0) return false;

@@ -25,7 +25,12 @@ export interface Config {
     readonly gptSovitsDecoderWeights: 'float32' | 'int8';
   };
   readonly text: { readonly maxCharacters: number; readonly emoji: 'name' | 'drop' };
-  readonly queue: { readonly maxLength: number; readonly maxAgeSeconds: number };
+  readonly queue: {
+    readonly maxLength: number;
+    /** Live-room targets (Bilibili): QUEUE_MAX_LENGTH when set, else a short 10, since a flood makes a long queue only stale. */
+    readonly liveMaxLength: number;
+    readonly maxAgeSeconds: number;
+  };
   readonly uploads: { readonly maxBytes: number; readonly maxClipSeconds: number };
   readonly discord: {
     readonly clientId: string | undefined;

@@ -212,6 +212,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     queue: {
       maxLength: integer(env, 'QUEUE_MAX_LENGTH', 50, 1, 10_000),
+      // A live room's chat outruns speech: a queue of more than a few items only holds messages that are stale when read.
+      liveMaxLength: integer(env, 'QUEUE_MAX_LENGTH', 10, 1, 10_000),
       maxAgeSeconds: integer(env, 'QUEUE_MAX_AGE_SECONDS', 120, 5, 86_400),
     },
     uploads: {

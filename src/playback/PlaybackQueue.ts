@@ -140,6 +140,21 @@ export class PlaybackQueue extends EventEmitter<PlaybackQueueEvents> {
     return evicted ? { accepted: true, evicted } : { accepted: true };
   }
 
+  /**
+   * Whether `enqueue` would take a job of this class and weight now (ids aside), by the same rule. Lets a caller
+   * skip costly preparation (text front end, voice lookup) of a message that a flood's full queue would refuse.
+   * Like `enqueue`, drops expired jobs first when the queue is full.
+   */
+  wouldAccept(priority: PriorityClass, weight = 0): boolean {
+    if (this.length >= this.maxLength) this.purgeExpired();
+    if (this.length < this.maxLength) return true;
+    const rank = classRank(priority);
+    const lowest = this.#lowestOccupiedRank();
+    const fifo = this.#classes[lowest] as QueuedSpeech[];
+    const victim = fifo[lightestIndex(fifo)] as QueuedSpeech;
+    return !(lowest < rank || (lowest === rank && weightOf(victim.job) > weight));
+  }
+
   /** The next job to speak, without removing it. Expired jobs met on the way are dropped. */
   peek(): QueuedSpeech | undefined {
     for (const fifo of this.#classes) {

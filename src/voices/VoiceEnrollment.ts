@@ -1,6 +1,7 @@
 import { AudioDecodeError } from '../audio/AudioDecodeError.ts';
 import { conditionClip, type ClipProblem, type ClipReport } from '../audio/ClipConditioner.ts';
 import { decodeAudio } from '../audio/decodeAudio.ts';
+import type { DecodedClip } from '../audio/DecodedClip.ts';
 import type { SynthesisEngine } from '../synthesis/SynthesisEngine.ts';
 import type { Language } from '../text/TextPart.ts';
 import { ChorusError, isCancelled } from '../util/ChorusError.ts';
@@ -18,9 +19,15 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 /** The part of an engine enrollment needs: computing its features for a new voice. */
 export type VoiceAnalyser = Pick<SynthesisEngine, 'id' | 'analyseVoice'>;
 
-export interface EnrollmentRequest {
-  /** The uploaded file, as received. */
-  readonly bytes: Uint8Array;
+/** A clip that was decoded, conditioned and accepted by the clip policy, but not stored (see `inspect`). */
+export interface InspectedClip {
+  readonly clip: DecodedClip;
+  readonly report: ClipReport;
+  /** Problems that did not prevent acceptance but may make the voice sound worse. */
+  readonly warnings: readonly ClipProblem[];
+}
+
+interface EnrollmentDetails {
   readonly name: string;
   /** Exactly what is said in the clip. */
   readonly transcript: string;
@@ -30,6 +37,9 @@ export interface EnrollmentRequest {
   /** Required; `undefined` is accepted by the type only so that callers cannot forget to pass it silently. */
   readonly consent: ConsentRecord | undefined;
 }
+
+/** The uploaded file as received, or a clip already accepted by `inspect` (so it is not decoded twice). */
+export type EnrollmentRequest = EnrollmentDetails & ({ readonly bytes: Uint8Array } | { readonly inspected: InspectedClip });
 
 export interface EnrollmentResult {
   readonly voice: Voice;
@@ -83,8 +93,33 @@ export class VoiceEnrollment {
     this.#policy = { ...DEFAULT_CLIP_POLICY, ...options.policy };
   }
 
+  /**
+   * The audio half of enrollment, storing nothing: size cap → decode → condition → clip policy. Callers that ask
+   * for consent (/clone) run it first, so a corrupt or too-short clip is refused before the question is asked,
+   * and pass the result to `enroll` afterwards.
+   */
+  async inspect(bytes: Uint8Array): Promise<InspectedClip> {
+    if (bytes.byteLength > this.#maxUploadBytes) {
+      throw new ClipRejectedError(
+        'too-large',
+        `The file is ${formatMiB(bytes.byteLength)}; the limit is ${formatMiB(this.#maxUploadBytes)}. Send a shorter clip or a compressed format such as MP3 or OGG.`,
+      );
+    }
+    let decoded;
+    try {
+      decoded = await decodeAudio(bytes, { maxBytes: this.#maxUploadBytes, maxSeconds: this.#policy.maxSeconds });
+    } catch (error) {
+      if (error instanceof AudioDecodeError) throw new ClipRejectedError(error.code, error.message, { cause: error });
+      throw error;
+    }
+    // The conditioner's own "too short" warning should agree with what the policy enforces.
+    const conditioned = await conditionClip(decoded, { thresholds: { minSpeechSeconds: this.#policy.minSpeechSeconds } });
+    const warnings = judgeClip(conditioned.report, this.#policy);
+    return { clip: conditioned.clip, report: conditioned.report, warnings };
+  }
+
   async enroll(request: EnrollmentRequest): Promise<EnrollmentResult> {
-    if (request.bytes.byteLength > this.#maxUploadBytes) {
+    if ('bytes' in request && request.bytes.byteLength > this.#maxUploadBytes) {
       throw new ClipRejectedError(
         'too-large',
         `The file is ${formatMiB(request.bytes.byteLength)}; the limit is ${formatMiB(this.#maxUploadBytes)}. Send a shorter clip or a compressed format such as MP3 or OGG.`,
@@ -104,16 +139,8 @@ export class VoiceEnrollment {
     }
     if (await this.#registry.isNameTaken(request.owner, name)) throw new VoiceNameTakenError(name);
 
-    let decoded;
-    try {
-      decoded = await decodeAudio(request.bytes, { maxBytes: this.#maxUploadBytes, maxSeconds: this.#policy.maxSeconds });
-    } catch (error) {
-      if (error instanceof AudioDecodeError) throw new ClipRejectedError(error.code, error.message, { cause: error });
-      throw error;
-    }
-    // The conditioner's own "too short" warning should agree with what the policy enforces.
-    const conditioned = await conditionClip(decoded, { thresholds: { minSpeechSeconds: this.#policy.minSpeechSeconds } });
-    const warnings = judgeClip(conditioned.report, this.#policy);
+    const conditioned = 'inspected' in request ? request.inspected : await this.inspect(request.bytes);
+    const warnings = conditioned.warnings;
 
     const features: Record<string, unknown> = {};
     for (const engine of this.#engines) {

@@ -16,7 +16,8 @@ import { percentile } from './percentile.ts';
 
 // `npm run bench` runs each tier for a short time; `--long` (or BILIBILI_BENCH_SECONDS=60) for the issue's 60 s.
 const SECONDS = Number(process.env.BILIBILI_BENCH_SECONDS ?? (process.argv.includes('--long') ? 60 : 10));
-const RATES = [2, 10, 50, 200];
+// BILIBILI_BENCH_RATES=50,200 runs only those tiers (to measure one tier without the rest).
+const RATES = (process.env.BILIBILI_BENCH_RATES ?? '2,10,50,200').split(',').map(Number).filter((rate) => rate > 0);
 /** The server pushes bundles a few times a second; each carries what accumulated since the last. */
 const BUNDLE_MS = 250;
 const REPEATS = ['草', 'awsl', '哈哈哈哈', '666', '好听'];
@@ -27,6 +28,14 @@ const realTimeSink: AudioSink = {
   write: () => new Promise((resolve) => setTimeout(resolve, 20)),
   end: () => undefined,
 };
+
+/** Heap used after a full collection, when the process runs with --expose-gc; else undefined. */
+function liveHeap(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 
 interface TierResult {
   readonly lines: string[];
@@ -76,15 +85,21 @@ async function tier(rate: number, index: number): Promise<TierResult> {
     bundles.push(bundle(commands, 'brotli'));
   }
 
+  // With --expose-gc, heap used after a full collection at the start and end of the tier: what is really kept,
+  // unlike RSS, which also holds garbage not yet collected and memory V8 keeps for reuse.
+  const heapStart = liveHeap();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const rssStart = process.memoryUsage().rss;
   let rssPeak = rssStart;
+  let rssMid = rssStart;
   const queueLengths: number[] = [];
   const started = performance.now();
   for (const [tick, bytes] of bundles.entries()) {
     fake.pushRaw(bytes);
     queueLengths.push(player.queue.length);
+    // Half way: compared with the end, shows whether RSS keeps growing with time or has levelled off.
+    if (tick === Math.floor(bundles.length / 2)) rssMid = process.memoryUsage().rss;
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     // On an absolute schedule, so timer drift does not lower the rate.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (tick + 1) * BUNDLE_MS - performance.now())));
@@ -93,7 +108,9 @@ async function tier(rate: number, index: number): Promise<TierResult> {
   // Let the last bundles arrive, then silence the rest so every item ends up accounted for.
   await new Promise((resolve) => setTimeout(resolve, 300));
   loop.disable();
-  const rssEnd = process.memoryUsage().rss;
+  const memoryEnd = process.memoryUsage();
+  const rssEnd = memoryEnd.rss;
+  const heapEnd = liveHeap();
   player.stop();
   await chorus.whenIdle();
   const snapshot = chorus.accounting.snapshot();
@@ -106,11 +123,13 @@ async function tier(rate: number, index: number): Promise<TierResult> {
   const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
   const lines = [
     `${rate} msg/s for ${elapsed.toFixed(0)} s: sent ${sent} + ${superChatsSent} SC, parsed ${parsed} (${(parsed / elapsed).toFixed(1)}/s); ` +
-      `queue length max ${Math.max(...queueLengths)}, mean ${(queueLengths.reduce((a, b) => a + b, 0) / queueLengths.length).toFixed(1)} (cap ${config.queue.maxLength}); ` +
+      `queue length max ${Math.max(...queueLengths)}, mean ${(queueLengths.reduce((a, b) => a + b, 0) / queueLengths.length).toFixed(1)} (cap ${player.queue.maxLength}); ` +
       `spoken ${Object.values(snapshot.byClass).reduce((sum, c) => sum + c.spoken, 0)}`,
     `  drops by reason: ${drops || 'none'}; gateway skipped: ${skips || 'none'}, gifts merged ${gateway.stats.giftsMerged}`,
     `  receipt → speech start (admitted, n=${latencies.length}): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`,
-    `  RSS start ${mib(rssStart)}, peak ${mib(rssPeak)}, end ${mib(rssEnd)}; longest event-loop stall ${(loop.max / 1e6).toFixed(1)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms)`,
+    `  RSS start ${mib(rssStart)}, half way ${mib(rssMid)}, peak ${mib(rssPeak)}, end ${mib(rssEnd)}; longest event-loop stall ${(loop.max / 1e6).toFixed(1)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms)` +
+      `; at the end V8 heap reserved ${mib(memoryEnd.heapTotal)}, external ${mib(memoryEnd.external)}` +
+      (heapStart === undefined || heapEnd === undefined ? '' : `; heap after GC start ${mib(heapStart)}, end ${mib(heapEnd)}`),
     `  super chats: sent ${superChatsSent}, received ${sc.received}, spoken ${sc.spoken}, dropped ${scDropped} (${Object.entries(sc.dropped).map(([r, c]) => `${r} ${c}`).join(', ') || 'none'}), unaccounted ${unaccounted}`,
   ];
   gateway.close();

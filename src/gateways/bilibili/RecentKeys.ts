@@ -10,6 +10,11 @@ export class RecentKeys {
     this.#max = max;
   }
 
+  /** Keys currently remembered. */
+  get size(): number {
+    return this.#seen.size;
+  }
+
   /** Records `key`; true if it was already there (within the time to live). */
   seen(key: string, now: number): boolean {
     for (const [old, at] of this.#seen) {

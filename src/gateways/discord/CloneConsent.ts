@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Language } from '../../text/TextPart.ts';
+import type { InspectedClip } from '../../voices/VoiceEnrollment.ts';
 
 /** A /clone waiting for its caller to confirm consent; nothing of it is stored until then. */
 export interface PendingClone {
@@ -8,7 +9,8 @@ export interface PendingClone {
   readonly name: string;
   readonly transcript: string;
   readonly language: Language;
-  readonly bytes: Uint8Array;
+  /** The decoded clip, already accepted by the clip policy. */
+  readonly inspected: InspectedClip;
   readonly expiresAt: number;
 }
 

@@ -20,6 +20,8 @@ export interface DiscordBotOptions {
   /** Wait this long after the bot is left alone before leaving (someone may be rejoining). Default 10 s. */
   readonly autoLeaveGraceMs?: number;
   readonly maxRejoins?: number;
+  /** After a 4014 voice close, how long a move may take before it counts as a kick. Default 5 s. */
+  readonly voiceMoveGraceMs?: number;
 }
 
 /** One guild's voice connection and the sink feeding it. */
@@ -49,6 +51,7 @@ export class DiscordBot {
   readonly #sessions = new Map<string, GuildSession>();
   readonly #autoLeaveGraceMs: number;
   readonly #maxRejoins: number | undefined;
+  readonly #voiceMoveGraceMs: number | undefined;
   readonly #limitTimers = new Map<string, NodeJS.Timeout>();
   readonly #watched = new Set<string>();
 
@@ -60,6 +63,7 @@ export class DiscordBot {
     this.limiter = options.limiter ?? new UserRateLimiter(DEFAULT_RATE_LIMITS);
     this.#autoLeaveGraceMs = options.autoLeaveGraceMs ?? 10_000;
     this.#maxRejoins = options.maxRejoins;
+    this.#voiceMoveGraceMs = options.voiceMoveGraceMs;
   }
 
   /** The guild's voice connection, if the bot has one. */
@@ -80,11 +84,14 @@ export class DiscordBot {
     await session.voice.join(channelId);
   }
 
-  /** Leaves voice, stops this guild's audio and unbinds its text channel. Returns whether the bot was connected. */
-  async leave(guildId: string): Promise<boolean> {
+  /**
+   * Leaves voice and stops this guild's audio. Returns whether the bot was connected. /leave also unbinds the
+   * text channel; leaving because nobody listens keeps it bound, so autojoin can bring the bot back.
+   */
+  async leave(guildId: string, options: { readonly unbind?: boolean } = {}): Promise<boolean> {
     const session = this.#sessions.get(guildId);
     this.#sessions.delete(guildId);
-    await this.store.bindChannel(guildId, null);
+    if (options.unbind !== false) await this.store.bindChannel(guildId, null);
     this.reader.forget(guildId);
     if (session === undefined) return false;
     clearTimeout(session.leaveTimer);
@@ -131,14 +138,16 @@ export class DiscordBot {
   async onMessage(message: Message): Promise<ReadDecision | undefined> {
     if (!message.inGuild() || message.author.id === message.client.user.id) return undefined;
     const guild = message.guild;
+    // Taken before any await: the member's roles and voice channel as they were when the message arrived.
+    const authorVoice = guild.voiceStates.cache.get(message.author.id)?.channelId ?? undefined;
+    const input = { ...toReaderInput(message, authorVoice), receivedAt: Date.now() };
     const state = await this.store.load(guild.id);
     let voice = this.voice(guild.id);
-    const authorVoice = guild.voiceStates.cache.get(message.author.id)?.channelId ?? undefined;
     if (state.settings.autojoin && voice?.state.status !== 'ready' && message.channelId === state.boundChannelId && authorVoice !== undefined && !message.author.bot) {
       await this.join(guild, authorVoice).catch((error: unknown) => this.logger.warn({ guild: guild.id, err: error }, 'autojoin failed'));
       voice = this.voice(guild.id);
     }
-    const decision = this.reader.read({ ...toReaderInput(message, authorVoice), receivedAt: Date.now() }, { ...state, botVoiceChannelId: voice?.channelId });
+    const decision = this.reader.read(input, { ...state, botVoiceChannelId: voice?.channelId });
     if (decision.kind === 'skip') {
       this.logger.debug({ guild: guild.id, message: message.id, reason: decision.reason }, 'message not read');
       return decision;
@@ -191,7 +200,7 @@ export class DiscordBot {
     if (humans === 0) {
       session.leaveTimer = setTimeout(() => {
         this.logger.info({ guild: guild.id }, 'left voice: nobody is listening');
-        void this.leave(guild.id);
+        this.leave(guild.id, { unbind: false }).catch((error: unknown) => this.logger.warn({ guild: guild.id, err: error }, 'auto-leave failed'));
       }, this.#autoLeaveGraceMs);
     }
   }
@@ -216,6 +225,7 @@ export class DiscordBot {
       adapterCreator: guild.voiceAdapterCreator,
       logger: this.logger,
       ...(this.#maxRejoins === undefined ? {} : { maxRejoins: this.#maxRejoins }),
+      ...(this.#voiceMoveGraceMs === undefined ? {} : { moveGraceMs: this.#voiceMoveGraceMs }),
     });
     const sink = new DiscordVoiceSink({ connection: () => voice.connection });
     const session: GuildSession = { voice, sink, leaveTimer: undefined };

@@ -32,6 +32,8 @@ export interface GuildVoiceConnectionOptions {
   readonly rejoinWindowMs?: number;
   /** How long a join may take before it is abandoned. Default 15 s. */
   readonly readyTimeoutMs?: number;
+  /** After a 4014 close, how long to wait for the signalling of a move before treating it as a kick. Default 5 s. */
+  readonly moveGraceMs?: number;
 }
 
 /** Voice close codes after which Discord says not to reconnect (rate limited, call terminated). */
@@ -56,6 +58,7 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
   readonly #maxRejoins: number;
   readonly #rejoinWindowMs: number;
   readonly #readyTimeoutMs: number;
+  readonly #moveGraceMs: number;
   #connection: VoiceConnection | undefined;
   #state: GuildVoiceState = { status: 'disconnected' };
   #rejoins: number[] = [];
@@ -71,6 +74,7 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
     this.#maxRejoins = options.maxRejoins ?? 3;
     this.#rejoinWindowMs = options.rejoinWindowMs ?? 60_000;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    this.#moveGraceMs = options.moveGraceMs ?? 5000;
   }
 
   get state(): GuildVoiceState {
@@ -188,8 +192,8 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
       // Kicked, or moved to another channel: a move is followed by signalling within a few seconds.
       this.#setState({ status: 'reconnecting', channelId, attempt: 1 });
       Promise.race([
-        entersState(connection, VoiceConnectionStatus.Signalling, 5000),
-        entersState(connection, VoiceConnectionStatus.Connecting, 5000),
+        entersState(connection, VoiceConnectionStatus.Signalling, this.#moveGraceMs),
+        entersState(connection, VoiceConnectionStatus.Connecting, this.#moveGraceMs),
       ]).catch(() => this.#giveUp(connection, CLOSE_REASONS[4014] as string));
       return;
     }

@@ -6,6 +6,7 @@ import { TextFrontEnd } from '../../text/TextFrontEnd.ts';
 import type { Language } from '../../text/TextPart.ts';
 import { describeEnrollment } from '../../voices/describeEnrollment.ts';
 import type { Voice } from '../../voices/Voice.ts';
+import { normalizeTranscript } from '../../voices/transcript.ts';
 import { normalizeVoiceName } from '../../voices/voiceName.ts';
 import { VoiceNameTakenError } from '../../voices/VoiceNameTakenError.ts';
 import { CONSENT_STATEMENT, consentCustomId, parseConsentCustomId } from './CloneConsent.ts';
@@ -18,13 +19,13 @@ const SAMPLE_TEXT: Readonly<Record<Language, string>> = { zh: '你好，这是�
 const SAMPLE_MAX_SECONDS = 8;
 
 /**
- * /clone, step 1: download and sniff the clip, check the name, and ask for consent. Nothing is stored;
- * the upload waits in memory until the caller presses Yes (step 2) or it expires.
+ * /clone, step 1: check the name and transcript, download, sniff, decode and judge the clip, and ask for
+ * consent. Nothing is stored; the accepted clip waits in memory until the caller presses Yes (step 2) or it expires.
  */
 export async function startClone(interaction: ChatInputCommandInteraction<'cached'>, bot: DiscordBot): Promise<CommandReply> {
   bot.limiter.take('clone', interaction.user.id);
   const name = normalizeVoiceName(interaction.options.getString('name', true));
-  const transcript = interaction.options.getString('transcript', true);
+  const transcript = normalizeTranscript(interaction.options.getString('transcript', true));
   const language = (interaction.options.getString('language') ?? (/\p{Script=Han}/u.test(transcript) ? 'zh' : 'en')) as Language;
   const clip = interaction.options.getAttachment('clip', true);
   const owner = { platform: 'discord' as const, userId: interaction.user.id };
@@ -33,7 +34,10 @@ export async function startClone(interaction: ChatInputCommandInteraction<'cache
   if (sniffAudioFormat(bytes) === null) {
     throw new DiscordUserError('clip-not-audio', `"${clip.name}" is not an audio file I can read. Upload a recording as ${ACCEPTED_AUDIO_FORMATS}.`);
   }
-  const token = bot.consent.add({ userId: interaction.user.id, guildId: interaction.guildId, name, transcript, language, bytes });
+  // Decode and judge the clip now, so a damaged or too-short recording is refused before consent is asked;
+  // the accepted clip waits in memory and is stored only after Yes.
+  const inspected = await bot.host.enrollment.inspect(bytes);
+  const token = bot.consent.add({ userId: interaction.user.id, guildId: interaction.guildId, name, transcript, language, inspected });
   return {
     content:
       `Before I store anything: is the voice in **${clip.name}** your own, or has its speaker agreed to it being cloned?\n` +
@@ -63,7 +67,7 @@ export async function handleConsentButton(interaction: ButtonInteraction<'cached
   const owner = { platform: 'discord' as const, userId: interaction.user.id };
   try {
     const result = await bot.host.enrollment.enroll({
-      bytes: pending.bytes,
+      inspected: pending.inspected,
       name: pending.name,
       transcript: pending.transcript,
       language: pending.language,

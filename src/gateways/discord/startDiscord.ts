@@ -19,7 +19,7 @@ export async function startDiscord(
   host: SpeechHost,
   config: Config,
   logger: Logger,
-  overrides: Partial<Pick<DiscordBotOptions, 'autoLeaveGraceMs' | 'maxRejoins' | 'limiter'>> = {},
+  overrides: Partial<Pick<DiscordBotOptions, 'autoLeaveGraceMs' | 'maxRejoins' | 'limiter' | 'voiceMoveGraceMs'>> = {},
 ): Promise<RunningDiscord> {
   const token = config.secrets.discordToken;
   if (token === undefined) throw new ConfigError('DISCORD_TOKEN', 'a bot token from the Discord developer portal', '(not set)');

@@ -41,4 +41,32 @@ describe('PlaybackQueue weights (super chats by amount)', () => {
     expect(queue.remove('c1', 'retracted')).toBe(true);
     expect(drops).toEqual([expect.objectContaining({ reason: 'retracted', detail: 'Withdrawn on the platform before it was read.' })]);
   });
+
+  it('wouldAccept answers what enqueue would do, without adding anything', () => {
+    const queue = new PlaybackQueue({ target: TARGET, maxLength: 2 });
+    expect(queue.wouldAccept('chat')).toBe(true);
+    queue.enqueue(superChat('sc50', 50));
+    queue.enqueue(superChat('sc30', 30));
+    // Full of super chats: a chat is refused, a lighter super chat too, an equal or heavier one evicts.
+    expect(queue.wouldAccept('chat')).toBe(false);
+    expect(queue.wouldAccept('superChat', 10)).toBe(false);
+    expect(queue.wouldAccept('superChat', 30)).toBe(true);
+    expect(queue.length).toBe(2);
+    for (const [priority, weight] of [['chat', 0], ['superChat', 10], ['superChat', 40]] as const) {
+      const job = { ...speechJob(`x-${priority}-${weight}`, 'x', { priority }), weight };
+      expect(queue.enqueue(job).accepted).toBe(priority === 'superChat' && weight === 40);
+    }
+  });
+
+  it('wouldAccept makes room by dropping expired jobs first, as enqueue does', () => {
+    let now = 1_000;
+    const queue = new PlaybackQueue({ target: TARGET, maxLength: 1, now: () => now });
+    const drops: JobDrop[] = [];
+    queue.on('drop', (drop) => drops.push(drop));
+    queue.enqueue({ ...speechJob('old', 'old', { priority: 'superChat' }), createdAt: now, deadline: now + 100 });
+    expect(queue.wouldAccept('chat')).toBe(false);
+    now += 200;
+    expect(queue.wouldAccept('chat')).toBe(true);
+    expect(drops.map((drop) => [drop.job.id, drop.reason])).toEqual([['old', 'expired']]);
+  });
 });

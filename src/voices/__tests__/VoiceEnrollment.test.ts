@@ -167,6 +167,22 @@ describe('VoiceEnrollment', () => {
     expect(await registry.list()).toHaveLength(1);
   });
 
+  it('inspect judges a clip without storing anything, and enroll registers the inspected clip as is', async () => {
+    const enrollment = new VoiceEnrollment({ registry, engines: [levelAnalyser] });
+    const short = await rejection(enrollment.inspect(wavBytes(speechLikeSamples(1))));
+    expect((short as ClipRejectedError).reason).toBe('too-short');
+    expect(((await rejection(enrollment.inspect(randomBytes(4096)))) as ClipRejectedError).reason).toBe('not-audio');
+    const inspected = await enrollment.inspect(wavBytes(speechLikeSamples(5)));
+    expect(inspected.report.speechSeconds).toBeGreaterThanOrEqual(3);
+    await expectNothingStored();
+
+    const { bytes: _bytes, ...details } = request(new Uint8Array(0)) as EnrollmentRequest & { bytes: Uint8Array };
+    const { voice, report } = await enrollment.enroll({ ...details, inspected });
+    expect(report).toBe(inspected.report);
+    expect(voice.clipSeconds).toBeCloseTo(inspected.clip.samples.length / inspected.clip.sampleRate, 6);
+    expect(await registry.list()).toHaveLength(1);
+  });
+
   it('stores nothing when an engine fails to analyse the clip', async () => {
     const failing: VoiceAnalyser = {
       id: 'broken',

@@ -173,10 +173,22 @@ export class FakeDiscord {
     return member;
   }
 
+  /** Adds a role; a connected bot sees GUILD_ROLE_CREATE (discord.js only counts a member's roles it knows). */
   addRole(guild: FakeGuild, name: string, permissions: bigint): string {
     const id = snowflake();
     guild.roles.push({ id, name, permissions: permissions.toString() });
+    this.dispatch('GUILD_ROLE_CREATE', {
+      guild_id: guild.id,
+      role: { id, name, permissions: permissions.toString(), position: guild.roles.length - 1, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 },
+    });
     return id;
+  }
+
+  /** A moderator disconnects the bot from voice: its voice state loses the channel and the voice socket closes with 4014. */
+  kickBot(guild: FakeGuild): void {
+    guild.voiceStates.delete(this.application.id);
+    this.dispatch('VOICE_STATE_UPDATE', voiceStateJson(guild, this.application.id, null, 'bot-voice-session'));
+    this.voice.closeSessions(4014);
   }
 
   textChannel(guild: FakeGuild): FakeChannel {

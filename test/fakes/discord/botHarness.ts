@@ -29,7 +29,7 @@ export interface BotHarness {
 }
 
 /** Starts a fake Discord with one guild (owner in the voice channel), Chorus with the given engine, and the bot. */
-export async function startBotHarness(options: { readonly env?: Record<string, string>; readonly guilds?: number; readonly bot?: Partial<Pick<DiscordBotOptions, 'autoLeaveGraceMs' | 'maxRejoins' | 'limiter'>> } = {}): Promise<BotHarness> {
+export async function startBotHarness(options: { readonly env?: Record<string, string>; readonly guilds?: number; readonly bot?: Partial<Pick<DiscordBotOptions, 'autoLeaveGraceMs' | 'maxRejoins' | 'limiter' | 'voiceMoveGraceMs'>> } = {}): Promise<BotHarness> {
   const fake = await FakeDiscord.start();
   const owner = fake.addUser('alice', { globalName: 'Alice' });
   const guild = fake.addGuild('Test Server', owner);

@@ -66,7 +66,9 @@ async function setUp(env: Record<string, string> = {}, options: Partial<ChorusOp
 
 describe('BilibiliGateway with the fake room, the real pipeline and the tone engine', () => {
   it('reads danmaku with the template in the viewer’s bound voice, hides masked names, reads emoticons by name, never reads lottery danmaku', async () => {
-    const { fake, chorus, sink, gateway } = await setUp();
+    const { fake, chorus, sink, gateway, player } = await setUp();
+    // A live room's queue is short unless QUEUE_MAX_LENGTH says otherwise (the flood test below sets 5).
+    expect(player.queue.maxLength).toBe(10);
     const alice = await chorus.registry.register(voiceInput(OPERATOR, 'alice'));
     await chorus.viewerVoices.bind({ platform: 'bilibili', userId: '6088969' }, undefined, alice.id, OPERATOR);
     fake.push([

@@ -129,12 +129,16 @@ describe('Discord end to end against the fake Discord', () => {
     expect(replyText(notAudio)).toMatch(/not an audio file/);
     for (const record of [oversized, notAudio]) expect(isEphemeralReply(record)).toBe(true);
 
-    const corruptAsk = await clone(h.owner, 'corrupt', Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(2000, 7)]));
-    const corrupt = await press(h.owner, corruptAsk, 'yes');
-    expect(String(corrupt.edits.at(-1)?.body.content)).toMatch(/Nothing was stored/);
-    const shortAsk = await clone(h.owner, 'short', await speech('好。'));
-    const short = await press(h.owner, shortAsk, 'yes');
-    expect(String(short.edits.at(-1)?.body.content)).toMatch(/short|speech/i);
+    // Decoded and judged before the consent question: refused at once, with no buttons to press.
+    const corrupt = await clone(h.owner, 'corrupt', Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(2000, 7)]));
+    expect(replyText(corrupt)).toMatch(/damaged|could not be decoded|no audio/i);
+    const short = await clone(h.owner, 'short', await speech('好。'));
+    expect(replyText(short)).toMatch(/short|speech/i);
+    for (const record of [corrupt, short]) {
+      expect(isEphemeralReply(record)).toBe(true);
+      expect(record.edits.at(-1)?.body.components ?? []).toEqual([]);
+    }
+    expect(h.discord.bot.consent.size).toBe(0);
     expect((await h.chorus.registry.list()).map((voice) => voice.name)).toEqual(['alice']);
   });
 

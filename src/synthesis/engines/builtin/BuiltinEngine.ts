@@ -9,6 +9,7 @@ import { ESPEAK_SAMPLE_RATE, ESPEAK_VOICE_BY_LANGUAGE } from './espeakVoices.ts'
 import type { EspeakSegment } from './EspeakWorkerMessage.ts';
 import { EspeakWorkerPool } from './EspeakWorkerPool.ts';
 import { ENGINE_ID } from './EspeakWorkerThread.ts';
+import { referenceLanguageOf } from './referenceLanguageOf.ts';
 
 export interface BuiltinEngineOptions {
   /** Worker threads, each with its own espeak instance (~30 MB). Default 1. */
@@ -99,10 +100,11 @@ export class BuiltinEngine implements SynthesisEngine {
     }
   }
 
-  analyseVoice(clip: DecodedClip, _transcript: string, language: Language): Promise<BuiltinVoiceProfile> {
+  analyseVoice(clip: DecodedClip, transcript: string, language: Language): Promise<BuiltinVoiceProfile> {
+    const referenceLanguage = referenceLanguageOf(transcript);
     return new Promise((resolve, reject) => {
       this.#pool.submit(
-        { type: 'analyse', samples: clip.samples, sampleRate: clip.sampleRate, language },
+        { type: 'analyse', samples: clip.samples, sampleRate: clip.sampleRate, language, referenceLanguage },
         { onChunk: () => {}, onDone: () => {}, onAnalysed: resolve, onFailed: reject },
       );
     });

@@ -25,6 +25,8 @@ export interface AnalyseRequest {
   readonly samples: Float32Array;
   readonly sampleRate: number;
   readonly language: Language;
+  /** Language spoken in the clip (from its transcript), which sets the tempo comparison. */
+  readonly referenceLanguage: Language;
 }
 
 /** Main thread → worker. */

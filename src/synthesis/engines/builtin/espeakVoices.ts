@@ -16,10 +16,20 @@ export const ESPEAK_VOICE_BY_LANGUAGE: Readonly<Record<Language, string>> = {
   en: 'en-us',
 };
 
-/** Text rendered while fitting a profile: long enough (~4 s) for stable pitch statistics. */
+/**
+ * Text rendered in the closed pitch loop (~12 s): statements, questions, lists and an exclamation, so the
+ * fitted median and range hold for chat-length text too (a single 4 s sentence fitted its own intonation,
+ * which missed the median of longer text by over a semitone for half the voices).
+ */
 export const CALIBRATION_TEXT_BY_LANGUAGE: Readonly<Record<Language, string>> = {
-  zh: 'jin1 tian1 tian1 qi4 hen3 hao3, wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5. ni3 xiang3 he1 cha2 hai2 shi4 he1 ka1 fei1?',
-  en: 'The quick brown fox jumps over the lazy dog. We were all very happy to see you again today, were you not?',
+  zh:
+    'jin1 tian1 tian1 qi4 hen3 hao3, wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5. ni3 xiang3 he1 cha2 hai2 shi4 he1 ka1 fei1? ' +
+    'zhu3 bo1 wan3 shang4 hao3! ming2 tian1 xia4 wu3 san1 dian3, wo3 men5 yi4 qi3 qu4 tu2 shu1 guan3 kan4 shu1. ' +
+    'zhe4 shou3 ge1 zhen1 hao3 ting1, neng2 bu4 neng2 zai4 fang4 yi2 bian4?',
+  en:
+    'The quick brown fox jumps over the lazy dog. We were all very happy to see you again today, were you not? ' +
+    'Hello chat! Tomorrow at three we will play two new games, read your messages, and answer a few questions. ' +
+    'Could you play that song one more time, please?',
 };
 
 /**

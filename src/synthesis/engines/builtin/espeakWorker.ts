@@ -93,10 +93,12 @@ function renderWhole(profile: BuiltinVoiceProfile | null, language: Language, te
 }
 
 function analyse(request: AnalyseRequest): void {
-  const profile = fitBuiltinVoiceProfile({ samples: request.samples, sampleRate: request.sampleRate }, request.language, {
-    sampleRate: espeak.samplerate,
-    render: renderWhole,
-  });
+  const profile = fitBuiltinVoiceProfile(
+    { samples: request.samples, sampleRate: request.sampleRate },
+    request.language,
+    { sampleRate: espeak.samplerate, render: renderWhole },
+    { referenceLanguage: request.referenceLanguage },
+  );
   post({ type: 'analysed', jobId: request.jobId, profile });
 }
 

@@ -19,6 +19,7 @@ import { CALIBRATION_TEXT_BY_LANGUAGE, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE } f
 import { estimateVocalTract } from './estimateVocalTract.ts';
 import { fitEqualiserGains } from './fitEqualiser.ts';
 import { NoVoicedSpeechError } from './NoVoicedSpeechError.ts';
+import { DEFAULT_REFERENCE_LANGUAGE } from './referenceLanguageOf.ts';
 import { StreamingEqualiser } from './StreamingEqualiser.ts';
 
 /** Renders text with a profile (null = stock voice) to mono 16-bit PCM at `sampleRate`, without the EQ. */
@@ -32,6 +33,17 @@ export const FEMALE_BASE_THRESHOLD_HZ = 160;
 export const FEMALE_BASE_VARIANT = 'f2';
 /** espeak speed is nudged toward the reference's syllable rate only this far: the rate measure is noisy. */
 export const SPEED_RANGE = [0.8, 1.25] as const;
+
+/**
+ * Widest espeak pitch spread (ln(top ÷ base)) for Mandarin: 1.6 × the `cmn-latn-pinyin` voice's own
+ * `pitch 80 118`. espeak draws the four tones inside that band; a much wider one (a low, lively English
+ * reference gave 40–120 Hz) distorts the tone shapes listeners need (tone-contour correlation with stock
+ * espeak fell to 0.90), so Mandarin keeps the tones and gives up some range. Measured on the voice-matching
+ * bench: 1.3× keeps correlation ≥ 0.96 but misses the range by ~3 st; 1.6× still keeps ≥ 0.96 and halves that.
+ */
+export const MANDARIN_MAX_PITCH_SPREAD = 1.6 * Math.log(118 / 80);
+const MAX_PITCH_SPREAD: Readonly<Record<Language, number>> = { en: Math.log(3), zh: MANDARIN_MAX_PITCH_SPREAD };
+
 
 const PITCH_OPTIONS = { minFrequencyHz: 60, maxFrequencyHz: 500, hopSeconds: 0.01 } as const;
 const ANALYSIS_RATE_HZ = 16000;
@@ -131,8 +143,10 @@ const LITTLE_VOICED_SECONDS = 2;
 const MUFFLED_BELOW_DB = -40;
 
 export interface FitOptions {
-  /** Closed-loop pitch renders; each costs one calibration sentence (~50 ms warm). Default 6. */
+  /** Closed-loop pitch renders at most; each costs one ~12 s calibration text (~150 ms warm). Default 6. */
   readonly iterations?: number;
+  /** Language spoken in the reference clip (from its transcript). Default DEFAULT_REFERENCE_LANGUAGE. */
+  readonly referenceLanguage?: Language;
 }
 
 /**
@@ -140,9 +154,10 @@ export interface FitOptions {
  * 1. measure the reference: YIN pitch statistics, voiced frames, syllable rate, robust formants, long-term
  *    spectrum over voiced frames;
  * 2. base variant by F0 (stock female variant for high voices), speed from the syllable-rate ratio to the base
- *    voice's own rate (clamped);
- * 3. closed loop on espeak's `pitch base top`: render a calibration text, measure it with the same estimator,
- *    correct median (ratio) and range (stretch around the geometric centre), keep the closest render;
+ *    voice's own rate in the reference's language (English unless the transcript says otherwise), clamped;
+ * 3. closed loop on espeak's `pitch base top`: render a varied ~12 s calibration text, measure it with the
+ *    same estimator, correct median (ratio) and range (stretch around the geometric centre; Mandarin's spread
+ *    capped so tones keep their shape), keep the closest render;
  * 4. vocal-tract scale from formant ratios to that render, shrunk and clamped, 1 when unsure;
  * 5. static EQ from the long-term-spectrum difference between the reference and the fitted voice;
  * 6. self-check: how close the fitted voice (with EQ) and the stock voice are, with the same estimators.
@@ -163,11 +178,14 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
   const calibrationText = CALIBRATION_TEXT_BY_LANGUAGE[language];
   const spectrumText = SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE[language];
 
-  // Speed: syllable rate of the base voice on the longer text at espeak's default speed.
+  // Speed: syllable rate of the base voice speaking the reference's language (longer text, default speed).
+  const maxSpread = MAX_PITCH_SPREAD[language];
   let pitchBase = reference.p5Hz;
-  let pitchTop = Math.max(reference.p95Hz, pitchBase * 1.1);
-  const atDefaultSpeed = renderAnalysed({ version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1 }, spectrumText);
-  const renderRate = speakingRate(atDefaultSpeed.samples, atDefaultSpeed.sampleRate);
+  let pitchTop = clamp(reference.p95Hz, pitchBase * 1.1, pitchBase * Math.exp(maxSpread));
+  const normProfile: BuiltinVoiceProfile = { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1 };
+  const referenceLanguage = options.referenceLanguage ?? DEFAULT_REFERENCE_LANGUAGE;
+  const atDefaultSpeed = int16ToFloat(renderer.render(normProfile, referenceLanguage, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE[referenceLanguage]));
+  const renderRate = speakingRate(atDefaultSpeed, renderer.sampleRate);
   const speed =
     refRate.syllablesPerSecond > 0 && renderRate.syllablesPerSecond > 0
       ? round(clamp(refRate.syllablesPerSecond / renderRate.syllablesPerSecond, SPEED_RANGE[0], SPEED_RANGE[1]), 2)
@@ -184,18 +202,20 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
     const rangeError = Math.abs(rendered.rangeSemitones - reference.rangeSemitones);
     const error = medianError + 0.25 * rangeError;
     if (best === null || error < best.error) best = { profile, error, render };
+    // Within a tenth of a semitone on both: further renders only chase the estimator's noise.
+    if (medianError < 0.1 && rangeError < 0.4) break;
 
     const ratio = reference.medianHz / rendered.medianHz;
     const centre = Math.sqrt(pitchBase * pitchTop) * ratio;
     const stretch = clamp(reference.rangeSemitones / Math.max(rendered.rangeSemitones, 0.5), 0.67, 1.5);
-    const spread = clamp(Math.log(pitchTop / pitchBase) * stretch, Math.log(1.05), Math.log(3));
+    const spread = clamp(Math.log(pitchTop / pitchBase) * stretch, Math.log(1.05), maxSpread);
     pitchBase = clamp(Math.round(centre * Math.exp(-spread / 2)), 30, 400);
     pitchTop = clamp(Math.round(centre * Math.exp(spread / 2)), pitchBase + 2, 800);
   }
   const pitchFit = best?.profile ?? { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed };
 
   // Vocal tract relative to the pitch-fitted base voice (same estimator on both).
-  const baseRender = best === null ? atDefaultSpeed : best.render;
+  const baseRender = best === null ? renderAnalysed(pitchFit, calibrationText) : best.render;
   const vocalTract = estimateVocalTract(refFormants, robustFormants(baseRender.samples, baseRender.sampleRate, { include: baseRender.include }));
   const core = {
     baseVariant,
