@@ -1,9 +1,8 @@
-import type { PcmChunk } from '../audio/PcmChunk.ts';
 import { PRIORITY_CLASSES, type PriorityClass } from '../speech/SpeechJob.ts';
 import type { SynthesisEngine } from '../synthesis/SynthesisEngine.ts';
 import { CancelledError, ChorusError, isCancelled } from '../util/ChorusError.ts';
-import { ChunkBuffer } from './ChunkBuffer.ts';
-import type { SynthesisHandle, SynthesisJob, SynthesisQueue, SynthesisQueueStats, SynthesisTimings } from './SynthesisQueue.ts';
+import { BufferedSynthesisHandle } from './BufferedSynthesisHandle.ts';
+import type { SynthesisHandle, SynthesisJob, SynthesisQueue, SynthesisQueueStats } from './SynthesisQueue.ts';
 import { DeadlineExceededError, DuplicateJobError, QueueClosedError, SynthesisFailedError } from './SynthesisQueueErrors.ts';
 
 export interface InProcessSynthesisQueueOptions {
@@ -18,48 +17,21 @@ const MAX_TIMER_MS = 2_147_483_647;
 type QueuedJobState = 'waiting' | 'running' | 'ended';
 
 /** Bookkeeping for one submitted job. */
-class QueuedJob implements SynthesisHandle {
-  readonly job: SynthesisJob;
-  readonly buffer: ChunkBuffer<PcmChunk>;
+class QueuedJob extends BufferedSynthesisHandle {
   readonly abort = new AbortController();
   state: QueuedJobState = 'waiting';
   /** Set once cancel/close decided the outcome, so the engine loop's own ending does not count it again. */
   cancelled = false;
-  deadlineTimer: NodeJS.Timeout | undefined;
-  detachSignal: () => void = () => {};
-  #timings: { submittedAt: number; startedAt?: number; firstChunkAt?: number; endedAt?: number };
   readonly #onCancel: (job: QueuedJob, error: CancelledError) => void;
 
   constructor(job: SynthesisJob, onCancel: (job: QueuedJob, error: CancelledError) => void) {
-    this.job = job;
+    super(job);
     this.#onCancel = onCancel;
-    this.#timings = { submittedAt: Date.now() };
-    this.buffer = new ChunkBuffer<PcmChunk>(() => this.cancel());
-  }
-
-  get jobId(): string {
-    return this.job.id;
-  }
-
-  get chunks(): AsyncIterable<PcmChunk> {
-    return this.buffer;
-  }
-
-  cancel(): void {
-    this.cancelWith(new CancelledError(`Reading message ${this.job.id} was cancelled.`));
   }
 
   cancelWith(error: CancelledError): void {
     if (this.cancelled || this.buffer.ended) return;
     this.#onCancel(this, error);
-  }
-
-  mark(step: 'startedAt' | 'firstChunkAt' | 'endedAt'): void {
-    if (this.#timings[step] === undefined) this.#timings[step] = Date.now();
-  }
-
-  timings(): SynthesisTimings {
-    return { ...this.#timings };
   }
 }
 

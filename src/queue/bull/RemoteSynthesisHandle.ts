@@ -1,7 +1,6 @@
-import type { PcmChunk } from '../../audio/PcmChunk.ts';
 import { CancelledError, ChorusError } from '../../util/ChorusError.ts';
-import { ChunkBuffer } from '../ChunkBuffer.ts';
-import type { SynthesisHandle, SynthesisJob, SynthesisTimings } from '../SynthesisQueue.ts';
+import { BufferedSynthesisHandle } from '../BufferedSynthesisHandle.ts';
+import type { SynthesisJob } from '../SynthesisQueue.ts';
 import { DeadlineExceededError } from '../SynthesisQueueErrors.ts';
 import type { ChunkStreamEntry } from './ChunkStreamEntry.ts';
 import { ResumePosition } from './ResumePosition.ts';
@@ -27,20 +26,15 @@ export type RemoteHandleOutcome = 'completed' | 'failed' | 'cancelled' | 'droppe
  * each part of the utterance once however many runs the job takes (see ResumePosition). Times are the bot's
  * clock (when the bot read each step), so they compare with `submittedAt` whatever the workers' clocks say.
  */
-export class RemoteSynthesisHandle implements SynthesisHandle {
-  readonly job: SynthesisJob;
-  readonly buffer: ChunkBuffer<PcmChunk>;
+export class RemoteSynthesisHandle extends BufferedSynthesisHandle {
   readonly #position = new ResumePosition();
   readonly #onCancel: (handle: RemoteSynthesisHandle, error: CancelledError) => void;
   readonly #onEnd: (handle: RemoteSynthesisHandle, outcome: RemoteHandleOutcome) => void;
   #state: RemoteHandleState = 'queued';
-  #timings: { submittedAt: number; startedAt?: number; firstChunkAt?: number; endedAt?: number };
   /** Last stream entry id read, for XREAD. */
   lastEntryId = '0-0';
   /** Runs seen (more than one means the job was redone). */
   readonly runs = new Set<string>();
-  deadlineTimer: NodeJS.Timeout | undefined;
-  detachSignal: () => void = () => {};
 
   constructor(
     job: SynthesisJob,
@@ -49,27 +43,13 @@ export class RemoteSynthesisHandle implements SynthesisHandle {
       readonly onEnd: (handle: RemoteSynthesisHandle, outcome: RemoteHandleOutcome) => void;
     },
   ) {
-    this.job = job;
+    super(job);
     this.#onCancel = callbacks.onCancel;
     this.#onEnd = callbacks.onEnd;
-    this.#timings = { submittedAt: Date.now() };
-    this.buffer = new ChunkBuffer<PcmChunk>(() => this.cancel());
-  }
-
-  get jobId(): string {
-    return this.job.id;
-  }
-
-  get chunks(): AsyncIterable<PcmChunk> {
-    return this.buffer;
   }
 
   get state(): RemoteHandleState {
     return this.#state;
-  }
-
-  cancel(): void {
-    this.cancelWith(new CancelledError(`Reading message ${this.job.id} was cancelled.`));
   }
 
   cancelWith(error: CancelledError): void {
@@ -86,10 +66,6 @@ export class RemoteSynthesisHandle implements SynthesisHandle {
     this.buffer.fail(error);
   }
 
-  timings(): SynthesisTimings {
-    return { ...this.#timings };
-  }
-
   /** Applies one stream entry, in stream order. */
   receive(entry: ChunkStreamEntry): void {
     if (this.#state === 'ended') return;
@@ -98,13 +74,13 @@ export class RemoteSynthesisHandle implements SynthesisHandle {
       case 'start':
         if (this.#state === 'queued') {
           this.#state = 'running';
-          this.#timings.startedAt ??= Date.now();
+          this.mark('startedAt');
         }
         return;
       case 'chunk': {
         const samples = this.#position.take(entry.sentenceIndex, entry.offset, entry.samples);
         if (samples === undefined || samples.length === 0) return;
-        this.#timings.firstChunkAt ??= Date.now();
+        this.mark('firstChunkAt');
         this.buffer.push({ samples, sampleRate: entry.sampleRate, sentenceIndex: entry.sentenceIndex });
         return;
       }
@@ -127,7 +103,7 @@ export class RemoteSynthesisHandle implements SynthesisHandle {
 
   #finish(outcome: RemoteHandleOutcome): void {
     this.#state = 'ended';
-    this.#timings.endedAt ??= Date.now();
+    this.mark('endedAt');
     clearTimeout(this.deadlineTimer);
     this.detachSignal();
     this.#onEnd(this, outcome);
