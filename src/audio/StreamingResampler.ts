@@ -1,5 +1,5 @@
 import { loadSpeexResampler, type SpeexResamplerModule } from './speexResamplerModule.ts';
-import { float32ToInt16, int16ToFloat32 } from './pcm.ts';
+import { concatSamples, float32ToInt16, int16ToFloat32 } from './pcm.ts';
 
 export type SampleArray = Float32Array | Int16Array;
 
@@ -126,7 +126,7 @@ export class StreamingResampler<T extends SampleArray = Float32Array> {
       pieces.push(speex.HEAPF32.slice(this.#outputPointer >> 2, (this.#outputPointer >> 2) + madeOut));
     }
     this.#outputCount += Math.min(produced, outputLimit);
-    return concatFloat32(pieces);
+    return concatSamples(Float32Array, pieces);
   }
 
   #ensureCapacity(speex: SpeexResamplerModule, inputLength: number, outputLength: number): void {
@@ -145,16 +145,4 @@ export class StreamingResampler<T extends SampleArray = Float32Array> {
   #convert(samples: Float32Array): T {
     return (this.#sampleFormat === 'int16' ? float32ToInt16(samples) : samples) as T;
   }
-}
-
-function concatFloat32(pieces: readonly Float32Array[]): Float32Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
-  const out = new Float32Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
 }

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import decode from 'audio-decode';
 import { decodeChunked } from 'audio-decode/stream';
-import { downmixToMono } from './pcm.ts';
+import { concatSamples, downmixToMono } from './pcm.ts';
 import type { AudioContainer } from './sniffAudioFormat.ts';
 
 export interface DecodeWorkerRequest {
@@ -61,13 +61,7 @@ async function runChunked(request: DecodeWorkerRequest, format: ChunkedFormat, m
     total += mono.length;
     if (total / sampleRate > maxSeconds) return { ok: false, message: 'too long', tooLongAfterSeconds: total / sampleRate };
   }
-  const samples = new Float32Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    samples.set(piece, offset);
-    offset += piece.length;
-  }
-  return { ok: true, samples, sampleRate, channels };
+  return { ok: true, samples: concatSamples(Float32Array, pieces), sampleRate, channels };
 }
 
 async function run(request: DecodeWorkerRequest): Promise<DecodeWorkerResponse> {

@@ -19,6 +19,20 @@ export function float32ToInt16(samples: Float32Array): Int16Array {
   return out;
 }
 
+/**
+ * Joins sample arrays end to end into a fresh array of their own (safe to transfer, and never a view into a
+ * wasm heap that is about to be reused). The kind of array is named so an empty list still has the right type.
+ */
+export function concatSamples<T extends Float32Array | Int16Array>(kind: new (length: number) => T, parts: readonly T[]): T {
+  const out = new kind(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /** Level of a linear amplitude (1.0 = full scale) in dBFS; silence is -Infinity. */
 export function amplitudeToDbfs(amplitude: number): number {
   return amplitude > 0 ? 20 * Math.log10(amplitude) : -Infinity;

@@ -11,6 +11,7 @@ import { independentPitch, type PitchSummary, soxBandLevelsDb } from './voiceMat
 import { ANALYSIS_RATE, ensureReferencePackages, loadReferences, type ReferenceVoice } from './voiceMatching/references.ts';
 import { StockRenderer } from './voiceMatching/stockRenderer.ts';
 import { ENGLISH_TEST_TEXT, MANDARIN_TEST_TEXT } from './voiceMatching/texts.ts';
+import { concatSamples, int16ToFloat32 } from '../../src/audio/pcm.ts';
 
 /** Measurements of one signal with the benchmark's own (independent) estimators. */
 interface Measured {
@@ -59,13 +60,7 @@ const combined = (d: Distances): number => d.ltas / 3 + d.mcd + d.f0 / 3;
 async function collect(stream: AsyncIterable<{ samples: Int16Array }>): Promise<Float32Array> {
   const parts: Int16Array[] = [];
   for await (const chunk of stream) parts.push(chunk.samples);
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i += 1) out[offset + i] = part[i]! / 32768;
-    offset += part.length;
-  }
-  return out;
+  return int16ToFloat32(concatSamples(Int16Array, parts));
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { int16ToFloat32 } from '../../audio/pcm.ts';
+import { concatSamples, int16ToFloat32 } from '../../audio/pcm.ts';
 import { createLogger } from '../../log/createLogger.ts';
 import { BuiltinEngine } from '../../synthesis/engines/builtin/BuiltinEngine.ts';
 import { parseBuiltinVoiceProfile } from '../../synthesis/engines/builtin/BuiltinVoiceProfile.ts';
@@ -19,10 +19,7 @@ async function speech(engine: BuiltinEngine, pinyin: string): Promise<DecodedCli
   const chunks: Int16Array[] = [];
   const sentences = [{ parts: [{ language: 'zh' as const, text: pinyin, pinyin }] }];
   for await (const chunk of engine.synthesize({ sentences, voice: DEFAULT_VOICE })) chunks.push(chunk.samples);
-  const all = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) all.set(chunk, (offset += chunk.length) - chunk.length);
-  return { samples: int16ToFloat32(all), sampleRate: engine.sampleRate };
+  return { samples: int16ToFloat32(concatSamples(Int16Array, chunks)), sampleRate: engine.sampleRate };
 }
 
 describe('RegistryVoiceChooser.resolve', () => {

@@ -3,6 +3,7 @@ import { conditionClip, type ClipProblemCode } from '../ClipConditioner.ts';
 import { measureIntegratedLoudness } from '../measureLoudness.ts';
 import type { DecodedClip } from '../DecodedClip.ts';
 import { tones } from './signals.ts';
+import { concatSamples } from '../pcm.ts';
 
 const RATE = 44100;
 
@@ -30,13 +31,7 @@ function speechLike(seconds: number, amplitude: number): Float32Array {
 }
 
 function concat(...parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatSamples(Float32Array, parts);
 }
 
 function add(a: Float32Array, b: Float32Array): Float32Array {

@@ -1,5 +1,6 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { encodeWav } from '../../audio/WavWriter.ts';
+import { concatSamples } from '../../audio/pcm.ts';
 import { sniffAudioFormat, ACCEPTED_AUDIO_FORMATS } from '../../audio/sniffAudioFormat.ts';
 import type { Logger } from '../../log/createLogger.ts';
 import { TextFrontEnd } from '../../text/TextFrontEnd.ts';
@@ -102,13 +103,7 @@ async function synthesiseSample(engine: SynthesisEngine, voice: Voice): Promise<
     total += chunk.samples.length;
     if (total > SAMPLE_MAX_SECONDS * engine.sampleRate) break;
   }
-  const samples = new Int16Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    samples.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return encodeWav(samples, engine.sampleRate);
+  return encodeWav(concatSamples(Int16Array, chunks), engine.sampleRate);
 }
 
 /** Yes/No buttons for the /clone consent question. */

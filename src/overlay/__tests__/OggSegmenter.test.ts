@@ -6,6 +6,7 @@ import { OpusFrameEncoder } from '../../audio/OpusFrameEncoder.ts';
 import { decodeWithFfmpeg } from '../../../test/support/decodeWithFfmpeg.ts';
 import { OggSegmenter } from '../OggSegmenter.ts';
 import { OggOpusWriter } from '../../audio/OggOpusWriter.ts';
+import { concatSamples } from '../../audio/pcm.ts';
 
 const RATE = 48_000;
 
@@ -39,12 +40,7 @@ describe('OggSegmenter', () => {
       await writeFile(path, segment.bytes);
       parts.push(await decodeWithFfmpeg(path, RATE));
     }
-    const joined = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      joined.set(part, offset);
-      offset += part.length;
-    }
+    const joined = concatSamples(Float32Array, parts);
     // The reference: the same packets as one continuous Ogg stream, through one decoder.
     const whole = new OggOpusWriter({ channels: 2 });
     const wholePath = join(dir, 'whole.ogg');

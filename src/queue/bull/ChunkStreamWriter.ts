@@ -1,4 +1,5 @@
 import type { PcmChunk } from '../../audio/PcmChunk.ts';
+import { concatSamples } from '../../audio/pcm.ts';
 import type { ChunkStreamEntry } from './ChunkStreamEntry.ts';
 
 /** Largest merged entry, in seconds of audio: keeps single Redis replies and bot-side copies small. */
@@ -67,15 +68,7 @@ export class ChunkStreamWriter {
     const pending = this.#pending;
     if (pending === undefined) return;
     this.#pending = undefined;
-    let samples = pending.parts[0] as Int16Array;
-    if (pending.parts.length > 1) {
-      samples = new Int16Array(pending.length);
-      let at = 0;
-      for (const part of pending.parts) {
-        samples.set(part, at);
-        at += part.length;
-      }
-    }
+    const samples = concatSamples(Int16Array, pending.parts);
     this.#inFlight += 1;
     const sent = this.#send({ kind: 'chunk', run: this.#run, seq: this.#seq, sentenceIndex: pending.sentenceIndex, offset: pending.offset, sampleRate: pending.sampleRate, samples });
     this.#seq += 1;

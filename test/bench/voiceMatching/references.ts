@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { concatSamples } from '../../../src/audio/pcm.ts';
 
 /** A reference recording the benchmark clones, decoded to 16 kHz mono float. */
 export interface ReferenceVoice {
@@ -36,13 +37,7 @@ function decode(path: string, raw: boolean, extraSoxEffects: readonly string[] =
 }
 
 function join(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatSamples(Float32Array, parts);
 }
 
 /** Five human speakers from Debian packages (four male, one female) and one sox-shifted voice (flagged). */

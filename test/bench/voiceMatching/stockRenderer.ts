@@ -1,6 +1,7 @@
 import initializeEspeak from '@echogarden/espeak-ng-emscripten';
 import type { ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
 import type { EspeakSegment } from '../../../src/synthesis/engines/builtin/EspeakWorkerMessage.ts';
+import { concatSamples, int16ToFloat32 } from '../../../src/audio/pcm.ts';
 
 /** espeak's stock voices and variants, driven directly (no profile, no EQ): the baselines of the benchmark. */
 export class StockRenderer {
@@ -31,12 +32,6 @@ export class StockRenderer {
       });
       parts.push(new Int16Array(Math.round(0.25 * this.sampleRate)));
     }
-    const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      for (let i = 0; i < part.length; i += 1) out[offset + i] = part[i]! / 32768;
-      offset += part.length;
-    }
-    return out;
+    return int16ToFloat32(concatSamples(Int16Array, parts));
   }
 }

@@ -1,5 +1,6 @@
 import type { PcmChunk } from '../../../src/audio/PcmChunk.ts';
 import type { SynthesisEngine, SynthesisRequest } from '../../../src/synthesis/SynthesisEngine.ts';
+import { concatSamples, int16ToFloat32 } from '../../../src/audio/pcm.ts';
 
 /** One synthesis the engine ran: the request's voice and every sample it produced. */
 export interface RecordedSynthesis {
@@ -50,8 +51,5 @@ export class RecordingEngine implements SynthesisEngine {
 
 /** A recording's samples as one float array. */
 export function recordedSamples(record: RecordedSynthesis): Float32Array {
-  const out = new Float32Array(record.chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of record.chunks) for (const sample of chunk) out[offset++] = sample / 32768;
-  return out;
+  return int16ToFloat32(concatSamples(Int16Array, record.chunks));
 }

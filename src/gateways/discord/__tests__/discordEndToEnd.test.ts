@@ -8,6 +8,7 @@ import { loadCommands } from '../CommandRegistry.ts';
 import { deployCommands } from '../deployCommands.ts';
 import { recordedSamples, type RecordedSynthesis } from '../../../../test/fakes/discord/RecordingEngine.ts';
 import { audioPackets, decodePackets, isEphemeralReply, replyText, startBotHarness, type BotHarness } from '../../../../test/fakes/discord/botHarness.ts';
+import { concatSamples } from '../../../audio/pcm.ts';
 
 /** Best normalised cross-correlation of `a` against `b` over lags of ±maxLag samples. */
 function bestCorrelation(a: Float32Array, b: Float32Array, maxLag: number): number {
@@ -91,10 +92,7 @@ describe('Discord end to end against the fake Discord', () => {
     const sentences = new TextFrontEnd({}).process(text);
     const chunks: Int16Array[] = [];
     for await (const chunk of h.chorus.engine.synthesize({ sentences, voice: DEFAULT_VOICE })) chunks.push(chunk.samples);
-    const all = new Int16Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) { all.set(chunk, offset); offset += chunk.length; }
-    return encodeWav(all, h.chorus.engine.sampleRate);
+    return encodeWav(concatSamples(Int16Array, chunks), h.chorus.engine.sampleRate);
   }
 
   it('/clone registers a voice only after the consent button, then replies with measurements and a sample', async () => {

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../../../log/createLogger.ts';
 import type { PcmChunk } from '../../../audio/PcmChunk.ts';
 import { ToneEngine } from '../../../synthesis/engines/tone/ToneEngine.ts';
 import type { SynthesisJob } from '../../SynthesisQueue.ts';
+import { concatSamples } from '../../../audio/pcm.ts';
 
 export const TONE_WORKER = fileURLToPath(new URL('./toneWorker.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -14,14 +15,7 @@ export function silentLogger(): Logger {
 
 /** All samples of a stream, concatenated. */
 export function joinSamples(chunks: readonly PcmChunk[]): Int16Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.samples.length, 0);
-  const joined = new Int16Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk.samples, at);
-    at += chunk.samples.length;
-  }
-  return joined;
+  return concatSamples(Int16Array, chunks.map((chunk) => chunk.samples));
 }
 
 /** What the tone engine yields for a job when run directly in this process: the reference audio. */

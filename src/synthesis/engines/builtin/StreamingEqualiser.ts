@@ -1,6 +1,7 @@
 import { BiquadCascade, type BiquadCoefficients } from '../../../audio/analysis/biquad.ts';
 import { designGraphicEq } from '../../../audio/analysis/graphicEq.ts';
 import { THIRD_OCTAVE_CENTRES_HZ } from '../../../audio/analysis/thirdOctaveBands.ts';
+import { float32ToInt16, int16ToFloat32 } from '../../../audio/pcm.ts';
 
 const designs = new Map<string, readonly BiquadCoefficients[]>();
 
@@ -31,15 +32,7 @@ export class StreamingEqualiser {
 
   /** Returns a new, filtered chunk; values beyond 16 bits saturate instead of wrapping. */
   process(samples: Int16Array): Int16Array {
-    const floats = new Float32Array(samples.length);
-    for (let i = 0; i < samples.length; i += 1) floats[i] = samples[i]! / 32768;
-    this.#cascade.process(floats);
-    const out = new Int16Array(samples.length);
-    for (let i = 0; i < floats.length; i += 1) {
-      const scaled = Math.round(floats[i]! * 32768);
-      out[i] = scaled > 32767 ? 32767 : scaled < -32768 ? -32768 : scaled;
-    }
-    return out;
+    return float32ToInt16(this.#cascade.process(int16ToFloat32(samples)));
   }
 
   /** Filters float samples in place (same filter and state as `process`). */

@@ -1,6 +1,7 @@
 // Worker thread entry: owns one espeak-ng instance and runs jobs one at a time, off the main event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import initializeEspeak from '@echogarden/espeak-ng-emscripten';
+import { concatSamples } from '../../../audio/pcm.ts';
 import type { Language } from '../../../text/TextPart.ts';
 import type { BuiltinVoiceProfile } from './BuiltinVoiceProfile.ts';
 import { DEFAULT_BASE_VARIANT, equaliserOf, variantNameFor } from './BuiltinVoiceProfile.ts';
@@ -77,19 +78,11 @@ function synthesize(request: SynthesizeRequest): void {
 function renderWhole(profile: BuiltinVoiceProfile | null, language: Language, text: string): Int16Array {
   selectVoice(ESPEAK_VOICE_BY_LANGUAGE[language], profile);
   const parts: Int16Array[] = [];
-  let length = 0;
   espeak.synthesize(text, (samples) => {
     parts.push(samples);
-    length += samples.length;
     return false;
   });
-  const whole = new Int16Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
+  return concatSamples(Int16Array, parts);
 }
 
 function analyse(request: AnalyseRequest): void {

@@ -7,6 +7,7 @@ import { speakingRate } from '../../../audio/analysis/speakingRate.ts';
 import { THIRD_OCTAVE_CENTRES_HZ } from '../../../audio/analysis/thirdOctaveBands.ts';
 import { isVoicedAt, voicingTrack } from '../../../audio/analysis/voicing.ts';
 import { yin } from '../../../audio/analysis/Yin.ts';
+import { int16ToFloat32 } from '../../../audio/pcm.ts';
 import type { Language } from '../../../text/TextPart.ts';
 import {
   type BuiltinVoiceProfile,
@@ -52,12 +53,6 @@ const ANALYSIS_RATE_HZ = 16000;
 export function measurePitch(samples: Float32Array, sampleRate: number): PitchStatistics | null {
   const factor = Math.max(1, Math.floor(sampleRate / ANALYSIS_RATE_HZ));
   return pitchStatistics(yin(decimate(samples, factor), sampleRate / factor, PITCH_OPTIONS));
-}
-
-export function int16ToFloat(samples: Int16Array): Float32Array {
-  const out = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i += 1) out[i] = samples[i]! / 32768;
-  return out;
 }
 
 function clamp(value: number, low: number, high: number): number {
@@ -172,7 +167,7 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
   const refRate = speakingRate(ref.samples, ref.sampleRate);
   const refFormants = robustFormants(ref.samples, ref.sampleRate, { include: ref.include });
   const renderAnalysed = (profile: BuiltinVoiceProfile | null, text: string): Analysed =>
-    analysed(int16ToFloat(renderer.render(profile, language, text)), renderer.sampleRate);
+    analysed(int16ToFloat32(renderer.render(profile, language, text)), renderer.sampleRate);
 
   const baseVariant = reference.medianHz > FEMALE_BASE_THRESHOLD_HZ ? FEMALE_BASE_VARIANT : DEFAULT_BASE_VARIANT;
   const calibrationText = CALIBRATION_TEXT_BY_LANGUAGE[language];
@@ -184,7 +179,7 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
   let pitchTop = clamp(reference.p95Hz, pitchBase * 1.1, pitchBase * Math.exp(maxSpread));
   const normProfile: BuiltinVoiceProfile = { version: 1, baseVariant, pitchBase, pitchTop, formantScale: 1, speed: 1 };
   const referenceLanguage = options.referenceLanguage ?? DEFAULT_REFERENCE_LANGUAGE;
-  const atDefaultSpeed = int16ToFloat(renderer.render(normProfile, referenceLanguage, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE[referenceLanguage]));
+  const atDefaultSpeed = int16ToFloat32(renderer.render(normProfile, referenceLanguage, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE[referenceLanguage]));
   const renderRate = speakingRate(atDefaultSpeed, renderer.sampleRate);
   const speed =
     refRate.syllablesPerSecond > 0 && renderRate.syllablesPerSecond > 0

@@ -8,6 +8,7 @@ import { sentenceToModelText, transcriptToModelText } from './GptSovitsFrontEnd.
 import { FEATURES_FORMAT, type GptSovitsVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
 import type { ModelSessions } from './ModelSessions.ts';
 import { cutTranscript, MAX_REFERENCE_SECONDS, MIN_REFERENCE_SECONDS, pickReferenceWindow } from './ReferenceWindow.ts';
+import { int16ToFloat32 } from '../../../audio/pcm.ts';
 
 export const MODEL_SAMPLE_RATE = 32000;
 export const SAMPLES_PER_TOKEN = 1280;
@@ -133,7 +134,7 @@ export class GptSovitsPipeline {
     const encoderMs = encodedAt - started;
     const decoderMs = decodedAt - encodedAt;
     if (decoded.tokens.length === 0) return { audio: new Float32Array(0), tokens: 0, stopReason: decoded.stopReason, phones: text.ids.length, timings: { encoderMs, decoderMs, vitsMs: 0 } };
-    const referenceAudio = Float32Array.from(voice.referenceAudio32k, (s) => s / 32768);
+    const referenceAudio = int16ToFloat32(voice.referenceAudio32k);
     const vocoded = await this.#sessions.vits.run({
       text_seq: int64(text.ids),
       pred_semantic: new ort.Tensor('int64', BigInt64Array.from(decoded.tokens, (t) => BigInt(t)), [1, 1, decoded.tokens.length]),

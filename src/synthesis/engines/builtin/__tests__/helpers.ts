@@ -1,7 +1,7 @@
 import type { PcmChunk } from '../../../../audio/PcmChunk.ts';
 import type { Language, Sentence } from '../../../../text/TextPart.ts';
 import type { VoiceForSynthesis } from '../../../SynthesisEngine.ts';
-import { int16ToFloat } from '../fitBuiltinVoiceProfile.ts';
+import { concatSamples, int16ToFloat32 } from '../../../../audio/pcm.ts';
 
 export function voiceWith(features: Record<string, unknown> = {}, language: Language = 'en'): VoiceForSynthesis {
   return { id: 'test-voice', language, features };
@@ -18,14 +18,7 @@ export async function collect(stream: AsyncIterable<PcmChunk>): Promise<PcmChunk
 }
 
 export function concatenate(chunks: readonly PcmChunk[]): Float32Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.samples.length, 0);
-  const whole = new Int16Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk.samples, offset);
-    offset += chunk.samples.length;
-  }
-  return int16ToFloat(whole);
+  return int16ToFloat32(concatSamples(Int16Array, chunks.map((chunk) => chunk.samples)));
 }
 
 export function rms(samples: Float32Array): number {
