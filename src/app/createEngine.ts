@@ -17,6 +17,7 @@ export async function createEngine(config: Config): Promise<SynthesisEngine> {
         threads: config.engine.threads,
         decoder: { weights: config.engine.gptSovitsDecoderWeights },
         ...(config.engine.hubertPath === undefined ? {} : { hubertPath: config.engine.hubertPath }),
+        ...(config.engine.robertaPath === undefined ? {} : { robertaPath: config.engine.robertaPath }),
       });
     }
     case 'tone': {

@@ -21,7 +21,9 @@ export interface Config {
     /** GPT-SoVITS: the Genie-converted model folder (required when ENGINE=gpt-sovits). */
     readonly gptSovitsModelDir: string | undefined;
     readonly hubertPath: string | undefined;
-    /** GPT-SoVITS decoder weights: float32 as converted, or int8 quantised at load (faster, unverified by ear). */
+    /** Chinese RoBERTa folder or .onnx for GPT-SoVITS (optional; found beside the model when absent). */
+    readonly robertaPath: string | undefined;
+    /** GPT-SoVITS decoder weights: int8 quantised at load (default, ~1.6× faster decoding), or float32 as converted. */
     readonly gptSovitsDecoderWeights: 'float32' | 'int8';
   };
   readonly text: { readonly maxCharacters: number; readonly emoji: 'name' | 'drop' };

@@ -204,7 +204,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       threads: integer(env, 'ENGINE_THREADS', 2, 1, 64),
       gptSovitsModelDir: engineModelDir(env, path),
       hubertPath: text(env, 'GPT_SOVITS_HUBERT') === undefined ? undefined : path('GPT_SOVITS_HUBERT', ''),
-      gptSovitsDecoderWeights: oneOf(env, 'GPT_SOVITS_DECODER_WEIGHTS', ['float32', 'int8'], 'float32'),
+      robertaPath: text(env, 'GPT_SOVITS_ROBERTA') === undefined ? undefined : path('GPT_SOVITS_ROBERTA', ''),
+      gptSovitsDecoderWeights: oneOf(env, 'GPT_SOVITS_DECODER_WEIGHTS', ['int8', 'float32'], 'int8'),
     },
     text: {
       maxCharacters: integer(env, 'MAX_MESSAGE_CHARS', 200, 10, 2000),

@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     [{ DISCORD_CLIENT_ID: 'abc' }, 'DISCORD_CLIENT_ID', '15 to 22 digits'],
     [{ BILIBILI_ROOM_ID: 'room-1' }, 'BILIBILI_ROOM_ID', 'live room number'],
     [{ ENGINE: 'gpt-sovits' }, 'GPT_SOVITS_MODEL_DIR', 'GPT-SoVITS v2 model'],
-    [{ GPT_SOVITS_DECODER_WEIGHTS: 'fp8' }, 'GPT_SOVITS_DECODER_WEIGHTS', 'one of float32, int8'],
+    [{ GPT_SOVITS_DECODER_WEIGHTS: 'fp8' }, 'GPT_SOVITS_DECODER_WEIGHTS', 'one of int8, float32'],
   ])('names the variable and what is expected: %j', (env, variable, expected) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);
@@ -57,8 +57,8 @@ describe('loadConfig', () => {
     expect(config.engine.gptSovitsModelDir).toBe('/srv/models/mine');
     expect(config.engine.threads).toBe(4);
     expect(config.engine.hubertPath).toBeUndefined();
-    expect(config.engine.gptSovitsDecoderWeights).toBe('float32');
-    expect(loadConfig({ GPT_SOVITS_DECODER_WEIGHTS: 'int8' }).engine.gptSovitsDecoderWeights).toBe('int8');
+    expect(config.engine.gptSovitsDecoderWeights).toBe('int8');
+    expect(loadConfig({ GPT_SOVITS_DECODER_WEIGHTS: 'float32' }).engine.gptSovitsDecoderWeights).toBe('float32');
   });
 
   it('accepts a well-formed token and never repeats a malformed one', () => {

@@ -206,20 +206,34 @@ export function chineseSyllables(text: string, pinyin?: string): Syllable[] {
   return syllables;
 }
 
-/** Phones for a Mandarin run. Unknown syllables become UNK; consecutive punctuation keeps the first mark. */
-export function chinesePhones(text: string, pinyin?: string): string[] {
-  const phones: string[] = [];
+/** One character of a Mandarin run and the phones it reads as (none for a repeated punctuation mark). */
+export interface CharacterPhones {
+  /** The Han character, or the punctuation phone for a mark (what GPT-SoVITS's RoBERTa tokenizer reads). */
+  readonly character: string;
+  readonly phones: readonly string[];
+}
+
+/**
+ * Phones for a Mandarin run, character by character (GPT-SoVITS's word2ph): RoBERTa features are per
+ * character and each is repeated for the character's phones. Unknown syllables become UNK;
+ * consecutive punctuation keeps the first mark.
+ */
+export function chineseCharacterPhones(text: string, pinyin?: string): CharacterPhones[] {
+  const out: CharacterPhones[] = [];
   let previousWasPunctuation = false;
   for (const s of chineseSyllables(text, pinyin)) {
     if (s.punctuation) {
-      if (!previousWasPunctuation) phones.push(s.pinyin);
+      out.push({ character: s.pinyin, phones: previousWasPunctuation ? [] : [s.pinyin] });
       previousWasPunctuation = true;
       continue;
     }
     previousWasPunctuation = false;
-    const pair = syllableToPhones(s.pinyin);
-    if (pair === null) phones.push('UNK');
-    else phones.push(...pair);
+    out.push({ character: s.char, phones: syllableToPhones(s.pinyin) ?? ['UNK'] });
   }
-  return phones;
+  return out;
+}
+
+/** Phones for a Mandarin run. */
+export function chinesePhones(text: string, pinyin?: string): string[] {
+  return chineseCharacterPhones(text, pinyin).flatMap((c) => c.phones);
 }

@@ -9,7 +9,7 @@ import type { SynthesisEngine, SynthesisRequest } from '../../SynthesisEngine.ts
 import { GptSovitsEngineError, ReferenceClipError, VoiceFeaturesError } from './GptSovitsErrors.ts';
 import { DEFAULT_LIMITS, type DecodingLimits } from './GptSovitsPipeline.ts';
 import { readVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
-import { detectModelLayout } from './ModelLayout.ts';
+import { detectModelLayout, type DetectModelLayoutOptions } from './ModelLayout.ts';
 import { ModelLayoutError } from './ModelLayoutError.ts';
 import type { DecoderOptions } from './ModelSessions.ts';
 import type { GptSovitsWorkerData, SerializedError, WorkerRequest, WorkerResponse } from './gptSovitsWorkerProtocol.ts';
@@ -22,11 +22,13 @@ export interface GptSovitsEngineOptions {
   readonly modelDir: string;
   /** Chinese HuBERT folder or .onnx; searched beside the model when absent. */
   readonly hubertPath?: string;
+  /** Chinese RoBERTa folder or .onnx; a "*roberta*" folder in or beside the model is used when absent. */
+  readonly robertaPath?: string;
   /** onnxruntime intra-op threads in the worker (default 2). */
   readonly threads?: number;
   /** Let idle onnxruntime threads spin (default false: better when the PC is busy with other work). */
   readonly spinWait?: boolean;
-  /** KV-cache handling and decoder weight precision (defaults: in-place caches, float32 weights). */
+  /** KV-cache handling and decoder weight precision (defaults: in-place caches, int8 weights). */
   readonly decoder?: DecoderOptions;
   /** Decoder limits (minimum tokens, caps, sampling); defaults follow GPT-SoVITS. */
   readonly limits?: Partial<DecodingLimits>;
@@ -79,13 +81,17 @@ export class GptSovitsEngine implements SynthesisEngine {
 
   /** Checks the model folder (throws ModelLayoutError naming the bad file), then loads it in a worker. */
   static async create(options: GptSovitsEngineOptions): Promise<GptSovitsEngine> {
-    detectModelLayout(options.modelDir, options.hubertPath === undefined ? {} : { hubertPath: options.hubertPath });
+    const layout: DetectModelLayoutOptions = {
+      ...(options.hubertPath === undefined ? {} : { hubertPath: options.hubertPath }),
+      ...(options.robertaPath === undefined ? {} : { robertaPath: options.robertaPath }),
+    };
+    detectModelLayout(options.modelDir, layout);
     const data: GptSovitsWorkerData = {
       modelDir: options.modelDir,
+      layout,
       intraOpThreads: Math.max(1, Math.floor(options.threads ?? 2)),
       ...(options.spinWait === undefined ? {} : { spinWait: options.spinWait }),
       ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
-      ...(options.hubertPath === undefined ? {} : { hubertPath: options.hubertPath }),
     };
     const worker = new Worker(new URL('./gptSovitsWorker.ts', import.meta.url), { workerData: data });
     const ready = await new Promise<WorkerResponse>((resolve, reject) => {

@@ -50,6 +50,16 @@ export interface GenieV2Layout {
   readonly layerCount: number;
   /** Width of the KV caches and embeddings (512 for GPT-SoVITS v2). */
   readonly modelWidth: number;
+  /** The optional Chinese RoBERTa (prosody features for Mandarin); absent → zeros, as GPT-SoVITS does for other languages. */
+  readonly roberta?: RobertaFiles;
+}
+
+/** A Chinese RoBERTa (chinese-roberta-wwm-ext-large) exported to ONNX, and its tokenizer. */
+export interface RobertaFiles {
+  /** The graph; onnxruntime loads any external data file beside it itself. */
+  readonly model: string;
+  /** tokenizer.json (Hugging Face tokenizers) or vocab.txt. */
+  readonly tokenizer: string;
 }
 
 export type ModelLayout = GenieV2Layout;
@@ -57,6 +67,11 @@ export type ModelLayout = GenieV2Layout;
 export interface DetectModelLayoutOptions {
   /** Folder or .onnx file of the Chinese HuBERT encoder; searched for beside the model when absent. */
   readonly hubertPath?: string;
+  /**
+   * Folder (or .onnx file) of the Chinese RoBERTa. When absent, a folder whose name contains "roberta"
+   * inside the model folder or beside it is used if there is one.
+   */
+  readonly robertaPath?: string;
 }
 
 export const GENIE_FILES = {
@@ -186,6 +201,40 @@ function findHubert(directory: string, explicit: string | undefined): string {
   return found;
 }
 
+/** Graph names of RoBERTa exports (Genie's own, then Hugging Face ONNX folders), in order of preference. */
+const ROBERTA_MODELS = ['RoBERTa.onnx', 'model.onnx', 'model_fp16.onnx'];
+const ROBERTA_TOKENIZERS = ['tokenizer.json', join('roberta_tokenizer', 'tokenizer.json'), 'vocab.txt'];
+
+function robertaIn(folder: string): RobertaFiles | 'incomplete' | undefined {
+  const names = readdirSync(folder);
+  const model = ROBERTA_MODELS.find((m) => names.includes(m)) ?? names.filter((n) => n.endsWith('.onnx')).sort()[0];
+  const tokenizer = ROBERTA_TOKENIZERS.find((t) => existsSync(join(folder, t)));
+  if (model === undefined && tokenizer === undefined) return undefined;
+  if (model === undefined || tokenizer === undefined) return 'incomplete';
+  return { model: join(folder, model), tokenizer: join(folder, tokenizer) };
+}
+
+function findRoberta(directory: string, explicit: string | undefined): RobertaFiles | undefined {
+  const expected = `a RoBERTa graph (${ROBERTA_MODELS.join(', ')} or another .onnx) and its tokenizer (${ROBERTA_TOKENIZERS.join(' or ')})`;
+  if (explicit !== undefined) {
+    const path = resolve(explicit);
+    const folder = path.endsWith('.onnx') ? dirname(path) : path;
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new ModelLayoutError(path, `The Chinese RoBERTa folder ${folder} does not exist.`);
+    const found = robertaIn(folder);
+    if (found === undefined || found === 'incomplete') throw new ModelLayoutError(path, `${folder} should hold ${expected}.`);
+    return path.endsWith('.onnx') ? { ...found, model: path } : found;
+  }
+  const folders = [directory, dirname(directory)].flatMap((parent) =>
+    readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory() && /roberta/i.test(e.name)).map((e) => join(parent, e.name)).sort(),
+  );
+  for (const folder of folders) {
+    const found = robertaIn(folder);
+    if (found === 'incomplete') throw new ModelLayoutError(folder, `${folder} looks like the Chinese RoBERTa but is incomplete: it should hold ${expected}. Remove the folder to run without it.`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Inspects `directory` and returns the model layout, or throws ModelLayoutError naming the missing or
  * wrong file and what was expected. Reads only graph structure and file sizes (fast, no weights loaded).
@@ -250,6 +299,7 @@ export function detectModelLayout(directory: string, options: DetectModelLayoutO
     throw new ModelLayoutError(hubertPath, `${hubertPath} does not look like the Chinese HuBERT encoder: expected an output [1, 768, frames].`);
   }
   const hubertStem = basename(hubertPath, '.onnx');
+  const roberta = findRoberta(dir, options.robertaPath);
 
   return {
     kind: 'genie-v2',
@@ -261,5 +311,6 @@ export function detectModelLayout(directory: string, options: DetectModelLayoutO
     hubert: { path: hubertPath, weights: weightSources(hubertPath, hubert, [`${hubertStem}_weights_fp16.bin`, `${hubertStem}_fp16.bin`]), inputName: hubertInput.name },
     layerCount,
     modelWidth,
+    ...(roberta === undefined ? {} : { roberta }),
   };
 }

@@ -35,7 +35,7 @@ if (port !== null) {
 
   let pipeline: GptSovitsPipeline | undefined;
   try {
-    const layout = detectModelLayout(data.modelDir, data.hubertPath === undefined ? {} : { hubertPath: data.hubertPath });
+    const layout = detectModelLayout(data.modelDir, data.layout);
     pipeline = new GptSovitsPipeline(await loadModelSessions(layout, {
       intraOpThreads: data.intraOpThreads,
       ...(data.spinWait === undefined ? {} : { spinWait: data.spinWait }),

@@ -3,10 +3,11 @@ import type { StopReason } from './ArDecoder.ts';
 import type { GptSovitsVoiceFeatures } from './GptSovitsVoiceFeatures.ts';
 import type { DecodingLimits } from './GptSovitsPipeline.ts';
 import type { DecoderOptions } from './ModelSessions.ts';
+import type { DetectModelLayoutOptions } from './ModelLayout.ts';
 
 export interface GptSovitsWorkerData {
   readonly modelDir: string;
-  readonly hubertPath?: string;
+  readonly layout: DetectModelLayoutOptions;
   readonly intraOpThreads: number;
   readonly spinWait?: boolean;
   readonly decoder?: DecoderOptions;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -8,7 +8,7 @@ import { detectModelLayout } from '../ModelLayout.ts';
 import { ModelLayoutError } from '../ModelLayoutError.ts';
 import { loadModelSessions } from '../ModelSessions.ts';
 import { OnnxGraphBuilder } from './onnx/OnnxGraphBuilder.ts';
-import { flatScript, writeTinyGenieModel } from './onnx/tinyGenieModel.ts';
+import { flatScript, writeTinyGenieModel, writeTinyRoberta } from './onnx/tinyGenieModel.ts';
 
 const made: string[] = [];
 function folder(options: Partial<Parameters<typeof writeTinyGenieModel>[1]> = {}): string {
@@ -50,6 +50,26 @@ describe('detectModelLayout', () => {
   it('finds HuBERT in a sibling chinese-hubert-base folder', () => {
     const dir = folder({ hubert: 'sibling' });
     expect(detectModelLayout(dir).hubert.path).toBe(join(dir, '..', 'chinese-hubert-base', 'chinese-hubert-base.onnx'));
+  });
+
+  it('has no RoBERTa unless a roberta folder is in or beside the model; finds it in either place', () => {
+    const dir = folder();
+    expect(detectModelLayout(dir).roberta).toBeUndefined();
+    writeTinyRoberta(join(dir, '..', 'chinese-roberta-wwm-ext-large'));
+    expect(detectModelLayout(dir).roberta).toEqual({ model: join(dir, '..', 'chinese-roberta-wwm-ext-large', 'model.onnx'), tokenizer: join(dir, '..', 'chinese-roberta-wwm-ext-large', 'tokenizer.json') });
+    const inside = folder();
+    writeTinyRoberta(join(inside, 'RoBERTa'));
+    expect(detectModelLayout(inside).roberta?.model).toBe(join(inside, 'RoBERTa', 'model.onnx'));
+  });
+
+  it('names what a RoBERTa folder lacks, and a RoBERTa path that does not exist', () => {
+    const dir = folder();
+    mkdirSync(join(dir, '..', 'roberta'));
+    writeFileSync(join(dir, '..', 'roberta', 'model.onnx'), '');
+    const error = layoutError(dir);
+    expect(error.file).toBe(join(dir, '..', 'roberta'));
+    expect(error.message).toMatch(/incomplete.*tokenizer\.json/);
+    expect(() => detectModelLayout(dir, { robertaPath: join(dir, 'nowhere') })).toThrow(/nowhere does not exist/);
   });
 
   it.each(['t2s_stage_decoder_fp32.onnx', 'vits_fp32.onnx', 't2s_encoder_fp32.onnx'])('names a missing graph (%s)', (file) => {
@@ -115,6 +135,9 @@ describe('loadModelSessions', () => {
     try {
       expect(sessions.stageDecoder.outputNames).toContain('/ar_predict_layer/MatMul_output_0');
       expect(sessions.firstStageDecoder.outputNames).toContain('/ar_predict_layer/MatMul_output_0');
+      expect(sessions.roberta).toBeUndefined();
+      // int8 is the default, but this tiny decoder has no transformer weights to quantise: float32, said so.
+      expect(sessions.decoder.weights).toBe('float32');
       // The vocoder's per-token level table came from vits_fp16.bin: token 5 → (5 % 9 − 4) / 10 = 0.1.
       const out = await sessions.vits.run({
         text_seq: new ort.Tensor('int64', BigInt64Array.from([1n]), [1, 1]),
@@ -128,6 +151,23 @@ describe('loadModelSessions', () => {
     } finally {
       await sessions.release();
     }
+  });
+});
+
+describe('loadModelSessions with a RoBERTa', () => {
+  it('loads it beside the model and refuses a broken one with its name', async () => {
+    const dir = folder();
+    writeTinyRoberta(join(dir, '..', 'roberta'), 'characters');
+    const sessions = await loadModelSessions(detectModelLayout(dir), { intraOpThreads: 1 });
+    try {
+      expect(sessions.roberta).toBeDefined();
+    } finally {
+      await sessions.release();
+    }
+    writeFileSync(join(dir, '..', 'roberta', 'model.onnx'), 'not a graph');
+    const error = await loadModelSessions(detectModelLayout(dir), { intraOpThreads: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLayoutError);
+    expect((error as ModelLayoutError).file).toBe(join(dir, '..', 'roberta', 'model.onnx'));
   });
 });
 

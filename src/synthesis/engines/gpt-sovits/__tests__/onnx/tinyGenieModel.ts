@@ -211,3 +211,54 @@ export function writeTinyHubert(directory: string, omit: readonly string[] = [])
   if (!omit.includes('chinese-hubert-base.onnx')) writeFileSync(join(directory, 'chinese-hubert-base.onnx'), h.toBytes());
   if (!omit.includes('chinese-hubert-base_weights_fp16.bin')) writeFileSync(join(directory, 'chinese-hubert-base_weights_fp16.bin'), float32ToFloat16Bytes(kernel));
 }
+
+/** Characters of the tiny RoBERTa vocabulary (after [PAD] [UNK] [CLS] [SEP]); anything else reads as [UNK]. */
+export const TINY_ROBERTA_CHARACTERS = [...'你好世界欢迎来到直播间谢大家今天的很精彩主一起玩游戏我', ',', '.', '!', '?', '…', '-'];
+
+/**
+ * How a RoBERTa export lays out its output (Genie's loader accepts all three): one row per token
+ * ([CLS] … [SEP]), one per character, or one per phone (the graph takes `repeats`).
+ */
+export type TinyRobertaLayout = 'tokens' | 'characters' | 'phones';
+
+/**
+ * A RoBERTa stand-in with the real interface: the row of token id v is v + 1 in every one of its 1024
+ * columns, so a test can tell which token's features landed on which phone. Writes `model.onnx` and
+ * `tokenizer.json` (WordPiece, Hugging Face format) into `directory`.
+ */
+export function writeTinyRoberta(directory: string, layout: TinyRobertaLayout = 'tokens'): void {
+  mkdirSync(directory, { recursive: true });
+  const vocabulary = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', ...TINY_ROBERTA_CHARACTERS];
+  const g = new OnnxGraphBuilder();
+  const ids = g.input('input_ids', 'int64', [1, 'tokens']);
+  const mask = g.input('attention_mask', 'int64', [1, 'tokens']);
+  const table = Float32Array.from({ length: vocabulary.length * 1024 }, (_, i) => Math.floor(i / 1024) + 1);
+  g.initializer('embeddings.word_embeddings.weight', [vocabulary.length, 1024], table);
+  // Multiply by the mask (all ones) so the input is used, as a real export's is.
+  const maskColumn = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 1 }), g.constant([2])]);
+  let rows = g.op('Mul', [g.op('Gather', ['embeddings.word_embeddings.weight', ids], { axis: 0 }), maskColumn]);
+  if (layout === 'tokens') {
+    const types = g.input('token_type_ids', 'int64', [1, 'tokens']);
+    rows = g.op('Add', [rows, g.op('Unsqueeze', [g.op('Cast', [types], { to: 1 }), g.constant([2])])]);
+  } else {
+    // Drop [CLS] and [SEP].
+    rows = g.op('Slice', [rows, g.constant([1]), g.constant([-1]), g.constant([1])]);
+  }
+  if (layout === 'phones') {
+    // Row c repeated repeats[c] times: index of phone p = number of cumulative ends ≤ p.
+    const repeats = g.input('repeats', 'int64', ['characters']);
+    const ends = g.op('CumSum', [repeats, g.constant([0])]);
+    const total = g.op('ReduceSum', [repeats, g.constant([0])], { keepdims: 1 });
+    const zero = g.op('Squeeze', [g.constant([0]), g.constant([0])]);
+    const one = g.op('Squeeze', [g.constant([1]), g.constant([0])]);
+    const positions = g.op('Range', [zero, g.op('Squeeze', [total, g.constant([0])]), one]);
+    const passed = g.op('LessOrEqual', [g.op('Unsqueeze', [ends, g.constant([0])]), g.op('Unsqueeze', [positions, g.constant([1])])]);
+    const index = g.op('ReduceSum', [g.op('Cast', [passed], { to: 7 }), g.constant([1])], { keepdims: 0 });
+    rows = g.op('Gather', [rows, index], { axis: 1 });
+  }
+  g.op('Identity', [rows], {}, 'hidden_states');
+  g.output('hidden_states', 'float32', [1, 'rows', 1024]);
+  writeFileSync(join(directory, 'model.onnx'), g.toBytes(17));
+  const tokenizer = { version: '1.0', model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', vocab: Object.fromEntries(vocabulary.map((t, i) => [t, i])) } };
+  writeFileSync(join(directory, 'tokenizer.json'), JSON.stringify(tokenizer));
+}
