@@ -2,7 +2,8 @@ import { BacklogWarner } from '../chat/BacklogWarner.ts';
 import { ChatAccounting } from '../chat/ChatAccounting.ts';
 import { ChatPolicy, type ChatPolicyOptions } from '../chat/ChatPolicy.ts';
 import { ViewerVoiceChooser } from '../chat/ViewerVoiceChooser.ts';
-import { MuteList } from '../chat/MuteList.ts';
+import { MuteList, type MuteChange, type MutedViewer } from '../chat/MuteList.ts';
+import { ViewerMuteStore } from '../chat/ViewerMuteStore.ts';
 import type { ChatEvent } from '../chat/ChatEvent.ts';
 import type { DropReason as PolicyDropReason } from '../chat/PolicyDecision.ts';
 import type { Config } from '../config/Config.ts';
@@ -47,6 +48,8 @@ export interface LiveChatOptions {
 
 interface ResolvedLiveVoices {
   readonly bindingsDb: SqliteDatabase;
+  /** Mutes kept from earlier runs. */
+  readonly mutes: readonly MutedViewer[];
   readonly pools: Partial<Record<Platform, readonly string[]>>;
   readonly fileBindings: ReadonlyMap<string, string>;
 }
@@ -78,8 +81,8 @@ export class Chorus {
   readonly engine: SynthesisEngine;
   readonly synthesis: SynthesisQueue;
   readonly voices: RegistryVoiceChooser;
-  /** Viewers whose messages are not read; the control page and moderator commands change it at run time. */
-  readonly mutes = new MuteList();
+  /** Viewers whose messages are not read; the control page and moderator commands change it at run time; kept in the database. */
+  readonly mutes: MuteList;
   /** Where every chat event ended up; super chats and guards one by one. */
   readonly accounting: ChatAccounting;
   /** Voices the streamer gave to viewers (`chorus bili bind`). */
@@ -88,6 +91,8 @@ export class Chorus {
   readonly #policy: ChatPolicy;
   readonly #backlog: BacklogWarner;
   readonly #players = new Map<PlaybackTargetId, Player>();
+  /** Mute writes in flight, in order; close() waits for them. */
+  #muteWrites: Promise<void> = Promise.resolve();
   readonly #sinks = new Map<PlaybackTargetId, Set<AudioSink>>();
   #closed = false;
 
@@ -112,6 +117,8 @@ export class Chorus {
     const maxAgeMs: Partial<Record<PriorityClass, number>> = {};
     for (const [priority, seconds] of Object.entries(chat.maxAgeSeconds)) maxAgeMs[priority as PriorityClass] = seconds * 1000;
     this.#bindingsDb = live.bindingsDb;
+    const muteStore = new ViewerMuteStore(live.bindingsDb);
+    this.mutes = new MuteList({ restored: live.mutes, onChange: (change) => this.#persistMute(muteStore, change) });
     this.viewerVoices = new ViewerVoiceBindings(live.bindingsDb);
     const bound = this.viewerVoices;
     const viewerVoices = new ViewerVoiceChooser(this.voices, {
@@ -154,7 +161,12 @@ export class Chorus {
     for (const binding of live?.viewerVoices ?? []) fileBindings.set(`${binding.platform}:${binding.viewerId}`, await idOf(binding.voiceName, binding.setting));
     // Its own connection to the registry's (already migrated) file: bindings are read on the hot path of every message.
     const bindingsDb = await SqliteDatabase.open(config.paths.database);
-    return { bindingsDb, pools: { bilibili: bilibiliPool }, fileBindings };
+    try {
+      return { bindingsDb, mutes: await new ViewerMuteStore(bindingsDb).list(), pools: { bilibili: bilibiliPool }, fileBindings };
+    } catch (error) {
+      await bindingsDb.close();
+      throw error;
+    }
   }
 
   static async start(options: ChorusOptions): Promise<Chorus> {
@@ -307,12 +319,22 @@ export class Chorus {
     }
   }
 
+  /** The list changed at once (chat policy reads it synchronously); the database follows, in order. */
+  #persistMute(store: ViewerMuteStore, change: MuteChange): void {
+    this.#muteWrites = this.#muteWrites
+      .then(() => (change.kind === 'mute' ? store.save(change.viewer) : store.remove(change.viewer)))
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, viewer: `${change.viewer.platform}:${change.viewer.userId}` }, 'could not save a %s to the database; it holds until the bot restarts', change.kind);
+      });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#players.values()].map((player) => player.close()));
     await this.synthesis.close();
     await this.engine.close();
+    await this.#muteWrites;
     await this.#bindingsDb.close();
     await this.registry.close();
   }

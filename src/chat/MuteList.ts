@@ -13,9 +13,28 @@ export interface MutedViewer {
  * The viewers chat policy skips, changed at run time (the control page, moderator commands). Chat policy reads
  * `keys`, a live view in its `platform:userId` form, so a mute applies to the very next message.
  */
+export type MuteChange = { readonly kind: 'mute'; readonly viewer: MutedViewer } | { readonly kind: 'unmute'; readonly viewer: { readonly platform: Platform; readonly userId: string } };
+
+export interface MuteListOptions {
+  /** Mutes from before (a store), oldest first; restoring them is not a change. */
+  readonly restored?: readonly MutedViewer[];
+  /** Called after every mute and unmute that changed the list (to persist it). */
+  readonly onChange?: (change: MuteChange) => void;
+}
+
 export class MuteList {
   readonly #viewers = new Map<string, MutedViewer>();
   readonly #keys = new Set<string>();
+  readonly #onChange: ((change: MuteChange) => void) | undefined;
+
+  constructor(options: MuteListOptions = {}) {
+    this.#onChange = options.onChange;
+    for (const viewer of options.restored ?? []) {
+      const key = MuteList.keyOf(viewer);
+      this.#keys.add(key);
+      this.#viewers.set(key, viewer);
+    }
+  }
 
   /** The key chat policy looks viewers up by. */
   static keyOf(viewer: { readonly platform: Platform; readonly userId: string }): string {
@@ -32,7 +51,9 @@ export class MuteList {
     const key = MuteList.keyOf(viewer);
     if (this.#keys.has(key)) return false;
     this.#keys.add(key);
-    this.#viewers.set(key, { platform: viewer.platform, userId: viewer.userId, displayName: viewer.displayName, mutedAt: at });
+    const muted: MutedViewer = { platform: viewer.platform, userId: viewer.userId, displayName: viewer.displayName, mutedAt: at };
+    this.#viewers.set(key, muted);
+    this.#onChange?.({ kind: 'mute', viewer: muted });
     return true;
   }
 
@@ -40,7 +61,9 @@ export class MuteList {
   unmute(viewer: { readonly platform: Platform; readonly userId: string }): boolean {
     const key = MuteList.keyOf(viewer);
     this.#viewers.delete(key);
-    return this.#keys.delete(key);
+    if (!this.#keys.delete(key)) return false;
+    this.#onChange?.({ kind: 'unmute', viewer: { platform: viewer.platform, userId: viewer.userId } });
+    return true;
   }
 
   has(viewer: { readonly platform: Platform; readonly userId: string }): boolean {

@@ -121,6 +121,21 @@ export const CHORUS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX viewer_voice_binding_voice ON viewer_voice_binding (voice_id);
     `,
   },
+  {
+    version: 4,
+    description: 'viewers muted from the control page or the console (kept across restarts)',
+    up: `
+      CREATE TABLE viewer_mutes (
+        platform     TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        -- as shown when muted, so the control page can list the viewer after a restart
+        display_name TEXT NOT NULL,
+        -- milliseconds since the epoch
+        muted_at     INTEGER NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 function checkOrder(migrations: readonly Migration[]): void {

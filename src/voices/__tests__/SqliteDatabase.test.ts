@@ -131,7 +131,7 @@ describe('migrate', () => {
         expect(await migrate(db)).toBe(CHORUS_MIGRATIONS.length);
         expect(await schemaVersion(db)).toBe(CHORUS_MIGRATIONS.length);
         const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-        expect(tables.map((table) => table.name)).toEqual(['guild_dictionary', 'guild_mutes', 'guild_settings', 'viewer_voice_binding', 'voice_selection', 'voices']);
+        expect(tables.map((table) => table.name)).toEqual(['guild_dictionary', 'guild_mutes', 'guild_settings', 'viewer_mutes', 'viewer_voice_binding', 'voice_selection', 'voices']);
       } finally {
         await db.close();
       }

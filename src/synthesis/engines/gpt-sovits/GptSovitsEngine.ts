@@ -22,7 +22,7 @@ export interface GptSovitsEngineOptions {
   readonly modelDir: string;
   /** Chinese HuBERT folder or .onnx; searched beside the model when absent. */
   readonly hubertPath?: string;
-  /** Chinese RoBERTa folder or .onnx; a "*roberta*" folder in or beside the model is used when absent. */
+  /** Chinese RoBERTa folder or .onnx; a "roberta…" or "chinese-roberta…" folder in or beside the model is used when absent. */
   readonly robertaPath?: string;
   /** onnxruntime intra-op threads in the worker (default 2). */
   readonly threads?: number;

@@ -68,8 +68,8 @@ export interface DetectModelLayoutOptions {
   /** Folder or .onnx file of the Chinese HuBERT encoder; searched for beside the model when absent. */
   readonly hubertPath?: string;
   /**
-   * Folder (or .onnx file) of the Chinese RoBERTa. When absent, a folder whose name contains "roberta"
-   * inside the model folder or beside it is used if there is one.
+   * Folder (or .onnx file) of the Chinese RoBERTa. When absent, a folder whose name starts with
+   * "roberta" or "chinese-roberta" inside the model folder or beside it is used if there is one.
    */
   readonly robertaPath?: string;
 }
@@ -203,6 +203,7 @@ function findHubert(directory: string, explicit: string | undefined): string {
 
 /** Graph names of RoBERTa exports (Genie's own, then Hugging Face ONNX folders), in order of preference. */
 const ROBERTA_MODELS = ['RoBERTa.onnx', 'model.onnx', 'model_fp16.onnx'];
+const ROBERTA_FOLDER = /^(chinese-)?roberta/i;
 const ROBERTA_TOKENIZERS = ['tokenizer.json', join('roberta_tokenizer', 'tokenizer.json'), 'vocab.txt'];
 
 function robertaIn(folder: string): RobertaFiles | 'incomplete' | undefined {
@@ -224,8 +225,10 @@ function findRoberta(directory: string, explicit: string | undefined): RobertaFi
     if (found === undefined || found === 'incomplete') throw new ModelLayoutError(path, `${folder} should hold ${expected}.`);
     return path.endsWith('.onnx') ? { ...found, model: path } : found;
   }
+  // Only names that start like the model's own ("chinese-roberta-wwm-ext-large", Genie's "RoBERTa"): a
+  // model folder in a shared parent such as /tmp must not pick up someone else's "my-roberta-test".
   const folders = [directory, dirname(directory)].flatMap((parent) =>
-    readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory() && /roberta/i.test(e.name)).map((e) => join(parent, e.name)).sort(),
+    readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory() && ROBERTA_FOLDER.test(e.name)).map((e) => join(parent, e.name)).sort(),
   );
   for (const folder of folders) {
     const found = robertaIn(folder);

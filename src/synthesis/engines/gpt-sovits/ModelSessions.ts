@@ -9,6 +9,10 @@ import { canRewriteStageAttention, rewriteStageAttention } from './rewriteStageA
 import type { GraphFile, ModelLayout, RobertaFiles, WeightSource } from './ModelLayout.ts';
 import { CharacterTokenizer } from './CharacterTokenizer.ts';
 import { RobertaFeatures } from './RobertaFeatures.ts';
+import { OnDemandSession } from './OnDemandSession.ts';
+
+/** HuBERT stays loaded this long after a registration, so registering several voices loads it once. */
+export const HUBERT_IDLE_MS = 60_000;
 
 /** How the autoregressive decoder runs; the defaults are the fastest measured (test/bench/gptSovits.bench.ts). */
 export interface DecoderOptions {
@@ -52,6 +56,8 @@ export interface SessionThreadOptions {
    */
   readonly spinWait?: boolean;
   readonly decoder?: DecoderOptions;
+  /** How long HuBERT stays loaded after a registration (default HUBERT_IDLE_MS). */
+  readonly hubertIdleMs?: number;
 }
 
 /** The two autoregressive decoders, loaded as `decoder` says. */
@@ -69,7 +75,8 @@ export interface ModelSessions {
   readonly firstStageDecoder: ort.InferenceSession;
   readonly stageDecoder: ort.InferenceSession;
   readonly vits: ort.InferenceSession;
-  readonly hubert: ort.InferenceSession;
+  /** Loaded for registrations only, released after HUBERT_IDLE_MS. */
+  readonly hubert: OnDemandSession;
   /** Mandarin BERT features, when the model folder has a Chinese RoBERTa. */
   readonly roberta?: RobertaFeatures;
   release(): Promise<void>;
@@ -184,8 +191,9 @@ export async function loadModelSessions(layout: ModelLayout, threads: SessionThr
   const encoder = await createSession(layout.encoder, weights, options);
   const { decoder, firstStageDecoder, stageDecoder } = await createDecoderSessions(layout, weights, options, { ...DEFAULT_DECODER, ...threads.decoder });
   const vits = await createSession(layout.vits, weights, options);
-  const hubert = await createSession(layout.hubert, weights, options);
-  const sessions = [encoder, firstStageDecoder, stageDecoder, vits, hubert];
+  // Its own weight cache: the float32 copy of HuBERT's weights must not outlive the load.
+  const hubert = new OnDemandSession(() => createSession(layout.hubert, new WeightCache(), options), threads.hubertIdleMs ?? HUBERT_IDLE_MS);
+  const sessions = [encoder, firstStageDecoder, stageDecoder, vits];
   let roberta: RobertaFeatures | undefined;
   try {
     roberta = layout.roberta === undefined ? undefined : await loadRoberta(layout.roberta, options);
@@ -203,7 +211,7 @@ export async function loadModelSessions(layout: ModelLayout, threads: SessionThr
     hubert,
     ...(roberta === undefined ? {} : { roberta }),
     async release() {
-      await Promise.all([...sessions.map((s) => s.release()), roberta?.release()]);
+      await Promise.all([...sessions.map((s) => s.release()), hubert.release(), roberta?.release()]);
     },
   };
 }

@@ -11,7 +11,7 @@ import { BERT_WIDTH, RobertaFeatures } from '../RobertaFeatures.ts';
 import { OnnxGraphBuilder } from './onnx/OnnxGraphBuilder.ts';
 import { TINY_ROBERTA_CHARACTERS, writeTinyRoberta, type TinyRobertaLayout } from './onnx/tinyGenieModel.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'chorus-roberta-'));
+const root = mkdtempSync(join(tmpdir(), 'chorus-bert-large-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The tiny RoBERTa's value for a character: its token id + 1 ([UNK] = 1 → 2). */
