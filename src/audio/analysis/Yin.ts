@@ -10,9 +10,18 @@ export interface YinOptions {
    * below it. Lower is stricter. Default 0.15.
    */
   readonly threshold?: number;
+  /**
+   * When no lag dips below `threshold`, the frame is still voiced at the deepest dip if that is below this
+   * (YIN's own step 4 fallback; for clean synthetic voices whose level changes fast, e.g. decaying tone ends).
+   * Default: no fallback.
+   */
+  readonly fallbackThreshold?: number;
   /** Frames whose RMS is below this (full scale = 1) are unvoiced without analysis. Default 1e-3 (−60 dBFS). */
   readonly silenceRms?: number;
 }
+
+/** In the fallback, a dip this close to the deepest one that comes earlier is taken as the period. */
+const FALLBACK_TOLERANCE = 0.1;
 
 /** Frame geometry of a YIN analysis, so callers can map frame indices to time. */
 export interface YinFrameLayout {
@@ -86,6 +95,16 @@ export function yin(samples: Float32Array, sampleRate: number, options: YinOptio
         while (tau + 1 <= maxLag && normalised[tau + 1]! < normalised[tau]!) tau += 1;
         best = tau;
         break;
+      }
+    }
+    if (best < 0 && options.fallbackThreshold !== undefined) {
+      // The deepest dip, or an earlier one nearly as deep (a multiple of the period dips as low).
+      let deepest = options.fallbackThreshold;
+      for (let tau = minLag; tau <= maxLag; tau += 1) deepest = Math.min(deepest, normalised[tau]!);
+      if (deepest < options.fallbackThreshold) {
+        for (let tau = minLag; tau <= maxLag && best < 0; tau += 1) {
+          if (normalised[tau]! <= deepest + FALLBACK_TOLERANCE && normalised[tau]! <= normalised[tau - 1]! && normalised[tau]! <= normalised[tau + 1]!) best = tau;
+        }
       }
     }
     if (best < 0) continue;

@@ -131,3 +131,20 @@ describe('pitchStatistics', () => {
     expect(stats.p95Hz).toBeCloseTo(150, 6);
   });
 });
+
+describe('yin fallbackThreshold', () => {
+  it('keeps fast-decaying voicing voiced at the right F0 where the strict threshold gives up', () => {
+    // A 100 Hz pulse train whose level falls 80 dB in 0.3 s (a tone end): the level change between the
+    // window and its shifted copy inflates YIN's difference function past a strict threshold.
+    const base = pulseTrain(100, 0.3);
+    const decaying = Float32Array.from(base, (x, i) => x * 10 ** (-4 * (i / base.length)));
+    const options = { minFrequencyHz: 50, maxFrequencyHz: 500, hopSeconds: 0.01, threshold: 0.05 };
+    const strict = yin(decaying, SAMPLE_RATE, options);
+    const lenient = yin(decaying, SAMPLE_RATE, { ...options, fallbackThreshold: 0.4 });
+    const voiced = (track: Float32Array): number[] => Array.from(track).filter((hz) => hz > 0);
+    expect(voiced(lenient).length).toBeGreaterThan(voiced(strict).length);
+    for (const hz of voiced(lenient)) expect(Math.abs(hzToSemitones(hz, 100))).toBeLessThan(0.3);
+    // Noise stays unvoiced.
+    expect(voiced(yin(whiteNoise(0.3), SAMPLE_RATE, { ...options, fallbackThreshold: 0.4 })).length).toBe(0);
+  });
+});

@@ -73,11 +73,33 @@ export interface BuiltinVoiceProfileV2 extends ProfileCore {
 }
 
 /**
- * What the builtin (espeak-ng) engine stores per voice in `Voice.features.builtin` (about 1 KB of JSON).
- * Versioned: version-1 profiles (pitch, formants, speed) are still read; profiles of an unknown version are
- * ignored (the voice then speaks with the stock voice) rather than misread.
+ * Widening (or narrowing) of espeak's pitch range after synthesis, in log-F0 around a centre: for what
+ * espeak's own pitch band cannot do without redrawing Mandarin tones (see PsolaPitchStretcher).
  */
-export type BuiltinVoiceProfile = BuiltinVoiceProfileV1 | BuiltinVoiceProfileV2;
+export interface PitchStretch {
+  /** F0 (Hz) that stays put: the fitted voice's median. */
+  readonly centreHz: number;
+  /** Semitone distances from the centre are multiplied by this. */
+  readonly factor: number;
+}
+
+/** Version 3 adds an optional pitch-range stretch applied to espeak's output before the EQ. */
+export interface BuiltinVoiceProfileV3 extends Omit<BuiltinVoiceProfileV2, 'version'> {
+  readonly version: 3;
+  /** null = espeak's own pitch range is used as is. */
+  readonly pitchStretch: PitchStretch | null;
+}
+
+/**
+ * What the builtin (espeak-ng) engine stores per voice in `Voice.features.builtin` (about 1 KB of JSON).
+ * Versioned: version-1 and version-2 profiles are still read as they are (no migration; what they lack is
+ * simply not applied); profiles of an unknown version are ignored (the voice then speaks with the stock
+ * voice) rather than misread.
+ */
+export type BuiltinVoiceProfile = BuiltinVoiceProfileV1 | BuiltinVoiceProfileV2 | BuiltinVoiceProfileV3;
+
+/** Stretch factors the fit never leaves; beyond them the value is treated as corrupt. */
+export const PITCH_STRETCH_LIMITS = [0.5, 2.5] as const;
 
 export const DEFAULT_BASE_VARIANT = 'default';
 export const EQ_BAND_COUNT = THIRD_OCTAVE_CENTRES_HZ.length;
@@ -138,7 +160,17 @@ function parseFit(value: unknown): FitReport | null {
   };
 }
 
-/** Reads a stored profile (version 1 or 2), or null when the value is not a valid profile. */
+function parseStretch(value: unknown): PitchStretch | null | undefined {
+  if (value === null) return null;
+  const record = asRecord(value);
+  if (record === null) return undefined;
+  const { centreHz, factor } = record;
+  if (!isFiniteNumber(centreHz) || centreHz < 30 || centreHz > 1000) return undefined;
+  if (!isFiniteNumber(factor) || factor < PITCH_STRETCH_LIMITS[0] || factor > PITCH_STRETCH_LIMITS[1]) return undefined;
+  return { centreHz, factor };
+}
+
+/** Reads a stored profile (version 1, 2 or 3), or null when the value is not a valid profile. */
 export function parseBuiltinVoiceProfile(value: unknown): BuiltinVoiceProfile | null {
   const record = asRecord(value);
   if (record === null) return null;
@@ -148,22 +180,31 @@ export function parseBuiltinVoiceProfile(value: unknown): BuiltinVoiceProfile | 
     const measured = parsePitch(record['measured']);
     return measured === null ? { version: 1, ...core } : { version: 1, ...core, measured };
   }
-  if (record['version'] === 2) {
+  if (record['version'] === 2 || record['version'] === 3) {
     const { eqDb } = record;
     // EQ gains beyond ±24 dB are not something the fit produces: treat as corrupt rather than blast the listener.
     if (!Array.isArray(eqDb) || eqDb.length !== EQ_BAND_COUNT || !eqDb.every((gain) => isFiniteNumber(gain) && Math.abs(gain) <= 24)) return null;
     const measured = parseMeasurements(record['measured']);
     const fit = parseFit(record['fit']);
     if (measured === null || fit === null) return null;
-    return { version: 2, ...core, eqDb: eqDb as number[], measured, fit };
+    if (record['version'] === 2) return { version: 2, ...core, eqDb: eqDb as number[], measured, fit };
+    const pitchStretch = parseStretch(record['pitchStretch']);
+    if (pitchStretch === undefined) return null;
+    return { version: 3, ...core, eqDb: eqDb as number[], measured, fit, pitchStretch };
   }
   return null;
 }
 
 /** The EQ a profile asks for, or null when it has none (version 1, or all bands at 0 dB). */
 export function equaliserOf(profile: BuiltinVoiceProfile): readonly number[] | null {
-  if (profile.version !== 2 || profile.eqDb.every((gain) => gain === 0)) return null;
+  if (profile.version === 1 || profile.eqDb.every((gain) => gain === 0)) return null;
   return profile.eqDb;
+}
+
+/** The pitch stretch a profile asks for, or null when it has none (versions 1 and 2, or a factor of 1). */
+export function pitchStretchOf(profile: BuiltinVoiceProfile): PitchStretch | null {
+  if (profile.version !== 3 || profile.pitchStretch === null || profile.pitchStretch.factor === 1) return null;
+  return profile.pitchStretch;
 }
 
 /**

@@ -63,6 +63,10 @@ export function describeBuiltinProfile(profile: BuiltinVoiceProfile): string[] {
   if (profile.formantScale !== 1) {
     shaping.push(`vowel resonances ${profile.formantScale > 1 ? 'raised' : 'lowered'} ${Math.abs(Math.round((profile.formantScale - 1) * 100))} %`);
   }
+  if (profile.version === 3 && profile.pitchStretch !== null && profile.pitchStretch.factor !== 1) {
+    const percent = Math.round(Math.abs(profile.pitchStretch.factor - 1) * 100);
+    shaping.push(`pitch movement ${profile.pitchStretch.factor > 1 ? 'widened' : 'narrowed'} ${percent} % beyond what the synthesizer does itself`);
+  }
   if (profile.speed !== 1) shaping.push(`speaks ${profile.speed > 1 ? 'faster' : 'slower'} (${profile.speed.toFixed(2)}× normal)`);
   let boost = 0;
   let cut = 0;

@@ -4,13 +4,13 @@ import initializeEspeak from '@echogarden/espeak-ng-emscripten';
 import { concatSamples } from '../../../audio/pcm.ts';
 import type { Language } from '../../../text/TextPart.ts';
 import type { BuiltinVoiceProfile } from './BuiltinVoiceProfile.ts';
-import { DEFAULT_BASE_VARIANT, equaliserOf, variantNameFor } from './BuiltinVoiceProfile.ts';
+import { DEFAULT_BASE_VARIANT, variantNameFor } from './BuiltinVoiceProfile.ts';
 import { composeVariantFile } from './composeVariantFile.ts';
 import { ESPEAK_VARIANT_DIRECTORY, ESPEAK_VOICE_BY_LANGUAGE } from './espeakVoices.ts';
 import type { AnalyseRequest, EspeakWorkerData, EspeakWorkerRequest, EspeakWorkerResponse, SynthesizeRequest } from './EspeakWorkerMessage.ts';
 import { fitBuiltinVoiceProfile } from './fitBuiltinVoiceProfile.ts';
 import { NoVoicedSpeechError } from './NoVoicedSpeechError.ts';
-import { StreamingEqualiser } from './StreamingEqualiser.ts';
+import { StreamingVoiceShaper } from './StreamingVoiceShaper.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('espeakWorker.ts must run as a worker thread.');
@@ -47,10 +47,11 @@ function isCancelled(jobId: number): boolean {
 
 function synthesize(request: SynthesizeRequest): void {
   const { jobId, segments } = request;
-  const eqDb = request.profile === null ? null : equaliserOf(request.profile);
-  // One filter state per job, carried across chunks, segments and pauses.
-  const equaliser = eqDb === null ? null : new StreamingEqualiser(eqDb, espeak.samplerate);
-  const shaped = (samples: Int16Array): Int16Array => (equaliser === null ? samples : equaliser.process(samples));
+  // One shaper per job: EQ state carried across chunks, segments and pauses; the stretch restarts per sentence.
+  const shaper = StreamingVoiceShaper.forProfile(request.profile, espeak.samplerate);
+  const send = (sentenceIndex: number, samples: Int16Array): void => {
+    if (samples.length > 0) post({ type: 'chunk', jobId, sentenceIndex, samples }, [samples.buffer as ArrayBuffer]);
+  };
   let selected = '';
   for (let index = 0; index < segments.length; index += 1) {
     const segment = segments[index]!;
@@ -60,16 +61,14 @@ function synthesize(request: SynthesizeRequest): void {
       selected = segment.voice;
     }
     espeak.synthesize(segment.text, (samples) => {
-      if (samples.length > 0) {
-        const out = shaped(samples);
-        post({ type: 'chunk', jobId, sentenceIndex: segment.sentenceIndex, samples: out }, [out.buffer as ArrayBuffer]);
-      }
+      if (samples.length > 0) send(segment.sentenceIndex, shaper.process(samples));
       return isCancelled(jobId);
     });
     if (isCancelled(jobId)) return post({ type: 'cancelled', jobId });
     const next = segments[index + 1];
-    if (next !== undefined && next.sentenceIndex !== segment.sentenceIndex && request.pauseSamples > 0) {
-      post({ type: 'chunk', jobId, sentenceIndex: segment.sentenceIndex, samples: shaped(new Int16Array(request.pauseSamples)) });
+    if (next === undefined || next.sentenceIndex !== segment.sentenceIndex) {
+      send(segment.sentenceIndex, shaper.endSentence());
+      if (next !== undefined && request.pauseSamples > 0) send(segment.sentenceIndex, shaper.process(new Int16Array(request.pauseSamples)));
     }
   }
   post({ type: 'done', jobId });

@@ -11,9 +11,10 @@ import { int16ToFloat32 } from '../../../audio/pcm.ts';
 import type { Language } from '../../../text/TextPart.ts';
 import {
   type BuiltinVoiceProfile,
-  type BuiltinVoiceProfileV2,
+  type BuiltinVoiceProfileV3,
   type ClipMeasurementProblem,
   DEFAULT_BASE_VARIANT,
+  type PitchStretch,
   type ReferenceMeasurements,
 } from './BuiltinVoiceProfile.ts';
 import { CALIBRATION_TEXT_BY_LANGUAGE, SPECTRUM_CALIBRATION_TEXT_BY_LANGUAGE } from './espeakVoices.ts';
@@ -22,6 +23,7 @@ import { fitEqualiserGains } from './fitEqualiser.ts';
 import { NoVoicedSpeechError } from './NoVoicedSpeechError.ts';
 import { DEFAULT_REFERENCE_LANGUAGE } from './referenceLanguageOf.ts';
 import { StreamingEqualiser } from './StreamingEqualiser.ts';
+import { StreamingVoiceShaper } from './StreamingVoiceShaper.ts';
 
 /** Renders text with a profile (null = stock voice) to mono 16-bit PCM at `sampleRate`, without the EQ. */
 export interface ProfileRenderer {
@@ -44,6 +46,18 @@ export const SPEED_RANGE = [0.8, 1.25] as const;
  */
 export const MANDARIN_MAX_PITCH_SPREAD = 1.6 * Math.log(118 / 80);
 const MAX_PITCH_SPREAD: Readonly<Record<Language, number>> = { en: Math.log(3), zh: MANDARIN_MAX_PITCH_SPREAD };
+
+/**
+ * The range espeak's band could not reach is made up after synthesis by a log-F0 stretch around the median
+ * (PsolaPitchStretcher), which keeps contour shapes. Only used when the band misses the range by more than
+ * MIN_PITCH_STRETCH (≈ 0.4 st on a 7 st range), and within these factors. Mandarin gets at most 1.2: the
+ * stretch itself is exact, but grains at voicing edges and in creaky low tone ends still bend the contour a
+ * little (bench: tone correlation with stock espeak 0.954 at 1.2 and 0.91 at 1.34 for a low male voice).
+ */
+const MIN_PITCH_STRETCH = 1.06;
+/** Mandarin is stretched only when its capped band misses the range by more than this (semitones). */
+const MANDARIN_STRETCH_FROM_SEMITONES = 2;
+export const PITCH_STRETCH_RANGE: Readonly<Record<Language, readonly [number, number]>> = { en: [0.75, 1.8], zh: [0.75, 1.2] };
 
 
 const PITCH_OPTIONS = { minFrequencyHz: 60, maxFrequencyHz: 500, hopSeconds: 0.01 } as const;
@@ -131,6 +145,16 @@ export function highBandLevelDb(bandDb: ArrayLike<number>): number {
   return mean(4000, 6500) - mean(500, 2000);
 }
 
+/** Stretch that takes the fitted render's range to the reference's, or null when the band got close enough. */
+function fitPitchStretch(reference: PitchStatistics, render: PitchStatistics | null, language: Language): PitchStretch | null {
+  if (render === null || render.rangeSemitones <= 0) return null;
+  if (language === 'zh' && Math.abs(reference.rangeSemitones - render.rangeSemitones) <= MANDARIN_STRETCH_FROM_SEMITONES) return null;
+  const [low, high] = PITCH_STRETCH_RANGE[language];
+  const factor = clamp(reference.rangeSemitones / render.rangeSemitones, low, high);
+  if (Math.abs(Math.log(factor)) < Math.log(MIN_PITCH_STRETCH)) return null;
+  return { centreHz: round(render.medianHz, 1), factor: round(factor, 3) };
+}
+
 /** Less voiced speech than this (strict YIN voicing) makes the statistics rough. */
 const LITTLE_VOICED_SECONDS = 2;
 
@@ -157,7 +181,7 @@ export interface FitOptions {
  * 5. static EQ from the long-term-spectrum difference between the reference and the fitted voice;
  * 6. self-check: how close the fitted voice (with EQ) and the stock voice are, with the same estimators.
  */
-export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfileV2 {
+export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfileV3 {
   const ref = analysed(clip.samples, clip.sampleRate);
   const reference = ref.pitch;
   if (reference === null || reference.voicedFrames < 10) throw new NoVoicedSpeechError();
@@ -220,8 +244,16 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
     speed,
   };
 
-  // EQ from the long-term spectrum of the fitted voice (formants scaled) on the longer text.
-  const fitted = renderAnalysed({ version: 1, ...core }, spectrumText);
+  // Range espeak's band could not reach (Mandarin's cap, clamps): stretch its output around the median.
+  const pitchStretch = fitPitchStretch(reference, baseRender.pitch, language);
+  const shapedRender = (text: string): Analysed => {
+    const samples = int16ToFloat32(renderer.render({ version: 1, ...core }, language, text));
+    const shaper = new StreamingVoiceShaper({ pitchStretch, eqDb: null }, renderer.sampleRate);
+    return analysed(shaper.isIdentity ? samples : shaper.shapeWhole(samples), renderer.sampleRate);
+  };
+
+  // EQ from the long-term spectrum of the fitted voice (formants scaled, range stretched) on the longer text.
+  const fitted = shapedRender(spectrumText);
   const fittedSpectrum = speechSpectrum(fitted);
   const eqDb = fitEqualiserGains(refSpectrum, fittedSpectrum);
   const equalised = new StreamingEqualiser(eqDb, renderer.sampleRate).processFloat(fitted.samples.slice());
@@ -248,8 +280,9 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
     problems,
   };
   return {
-    version: 2,
+    version: 3,
     ...core,
+    pitchStretch,
     eqDb,
     measured,
     fit: {

@@ -3,9 +3,14 @@ import { THIRD_OCTAVE_CENTRES_HZ } from '../../../audio/analysis/thirdOctaveBand
 
 /** Largest boost or cut of the static EQ: beyond this the reference's microphone/room dominates. */
 export const EQ_LIMIT_DB = 10;
-/** Cuts above this frequency are limited to EQ_HIGH_CUT_LIMIT_DB: deep treble cuts cost intelligibility. */
+/**
+ * Cuts above this frequency are limited to EQ_HIGH_CUT_LIMIT_DB: deep treble cuts cost intelligibility.
+ * −9 dB rather than the prototype's −6: its ablation (docs/builtin-voice.md §3.2) found the EQ changes
+ * ASR error little (female reference: ±10 dB EQ 0.96 WER / 0.47 digit error vs ±6 dB 0.96 / 0.77), while the
+ * −6 dB floor left the female reference's treble 6–7 dB too loud (LTAS 3.7–4.2 dB, target ≤ 3.5).
+ */
 export const EQ_HIGH_CUT_FROM_HZ = 2500;
-export const EQ_HIGH_CUT_LIMIT_DB = -6;
+export const EQ_HIGH_CUT_LIMIT_DB = -9;
 
 /**
  * Static EQ gains (dB per 1/3-octave band) that move the fitted espeak voice's long-term spectrum toward the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBuiltinVoiceProfile } from '../BuiltinVoiceProfile.ts';
+import { type BuiltinVoiceProfileV3, equaliserOf, parseBuiltinVoiceProfile, pitchStretchOf } from '../BuiltinVoiceProfile.ts';
 import { describeBuiltinProfile } from '../describeBuiltinProfile.ts';
 import { PROFILE_V2 } from './profileV2.ts';
 
@@ -53,7 +53,8 @@ describe('parseBuiltinVoiceProfile (version 2)', () => {
     ['an absurd EQ gain', { ...PROFILE_V2, eqDb: PROFILE_V2.eqDb.map(() => 40) }],
     ['missing measurements', { ...PROFILE_V2, measured: undefined }],
     ['a broken fit report', { ...PROFILE_V2, fit: { ...PROFILE_V2.fit, spectrumDistanceDb: 'close' } }],
-    ['version 3', { ...PROFILE_V2, version: 3 }],
+    ['version 3 without its pitch stretch', { ...PROFILE_V2, version: 3 }],
+    ['an unknown version', { ...PROFILE_V2, version: 4 }],
   ])('rejects %s', (_label, value) => {
     expect(parseBuiltinVoiceProfile(value)).toBeNull();
   });
@@ -61,5 +62,31 @@ describe('parseBuiltinVoiceProfile (version 2)', () => {
   it('drops unknown problem codes from a newer writer instead of rejecting the profile', () => {
     const stored = { ...PROFILE_V2, measured: { ...PROFILE_V2.measured, problems: ['muffled', 'future-problem'] } };
     expect(parseBuiltinVoiceProfile(stored)?.version === 2 && parseBuiltinVoiceProfile(stored)).toMatchObject({ measured: { problems: ['muffled'] } });
+  });
+});
+
+describe('version 3 (pitch stretch)', () => {
+  const v3: BuiltinVoiceProfileV3 = { ...PROFILE_V2, version: 3, pitchStretch: { centreHz: 98.2, factor: 1.2 } };
+
+  it('round-trips, and reads version 2 as it was (no stretch, same EQ)', () => {
+    expect(parseBuiltinVoiceProfile(JSON.parse(JSON.stringify(v3)))).toEqual(v3);
+    expect(JSON.stringify(v3).length).toBeLessThan(1024);
+    expect(pitchStretchOf(v3)).toEqual({ centreHz: 98.2, factor: 1.2 });
+    const v2 = parseBuiltinVoiceProfile(JSON.parse(JSON.stringify(PROFILE_V2)))!;
+    expect(pitchStretchOf(v2)).toBeNull();
+    expect(equaliserOf(v2)).toEqual(PROFILE_V2.eqDb);
+    expect(parseBuiltinVoiceProfile({ ...v3, pitchStretch: null })).toMatchObject({ version: 3, pitchStretch: null });
+  });
+
+  it.each([
+    ['an absurd factor', { ...v3, pitchStretch: { centreHz: 98, factor: 9 } }],
+    ['a missing centre', { ...v3, pitchStretch: { factor: 1.2 } }],
+  ])('rejects %s', (_label, value) => {
+    expect(parseBuiltinVoiceProfile(value)).toBeNull();
+  });
+
+  it('says when the pitch movement was widened after synthesis', () => {
+    expect(describeBuiltinProfile(v3).join('\n')).toContain('pitch movement widened 20 %');
+    expect(describeBuiltinProfile({ ...v3, pitchStretch: null }).join('\n')).not.toContain('pitch movement');
   });
 });
