@@ -105,6 +105,23 @@ class WeightCache {
     this.#buffers.set(source.file, buffer);
     return buffer;
   }
+
+  /**
+   * Frees the weight bytes once every session that needs them exists: onnxruntime copies in-memory
+   * external data into its own initializers (checked: a session gives the same results after these
+   * bytes are freed and overwritten), and without this the float32 copy (~0.5 GB) stays until V8's
+   * next full collection, which in an idle worker can be a long time.
+   */
+  release(): void {
+    // Only buffers that own their whole ArrayBuffer: a small file's bytes may sit in Node's shared pool.
+    for (const buffer of this.#buffers.values()) if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) detach(buffer.buffer);
+    this.#buffers.clear();
+  }
+}
+
+/** ES2024 ArrayBuffer.prototype.transfer (Node ≥ 21; not yet in TypeScript's es2023 lib): transfer(0) frees the bytes now. */
+function detach(buffer: ArrayBufferLike): void {
+  (buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
 }
 
 /** A load-time rewrite of a graph; `weightOf` reads one of its external initializers as float32. */
@@ -182,17 +199,33 @@ async function loadRoberta(files: RobertaFiles, options: ort.InferenceSession.Se
 
 /** Only the decoders (for tests comparing decoder configurations on one model). */
 export async function loadDecoderSessions(layout: ModelLayout, threads: SessionThreadOptions = {}): Promise<DecoderSessions> {
-  return createDecoderSessions(layout, new WeightCache(), sessionOptions(threads), { ...DEFAULT_DECODER, ...threads.decoder });
+  const weights = new WeightCache();
+  try {
+    return await createDecoderSessions(layout, weights, sessionOptions(threads), { ...DEFAULT_DECODER, ...threads.decoder });
+  } finally {
+    weights.release();
+  }
 }
 
 export async function loadModelSessions(layout: ModelLayout, threads: SessionThreadOptions = {}): Promise<ModelSessions> {
   const options = sessionOptions(threads);
   const weights = new WeightCache();
-  const encoder = await createSession(layout.encoder, weights, options);
-  const { decoder, firstStageDecoder, stageDecoder } = await createDecoderSessions(layout, weights, options, { ...DEFAULT_DECODER, ...threads.decoder });
-  const vits = await createSession(layout.vits, weights, options);
+  let loaded: [ort.InferenceSession, DecoderSessions, ort.InferenceSession];
+  try {
+    loaded = [await createSession(layout.encoder, weights, options), await createDecoderSessions(layout, weights, options, { ...DEFAULT_DECODER, ...threads.decoder }), await createSession(layout.vits, weights, options)];
+  } finally {
+    weights.release();
+  }
+  const [encoder, { decoder, firstStageDecoder, stageDecoder }, vits] = loaded;
   // Its own weight cache: the float32 copy of HuBERT's weights must not outlive the load.
-  const hubert = new OnDemandSession(() => createSession(layout.hubert, new WeightCache(), options), threads.hubertIdleMs ?? HUBERT_IDLE_MS);
+  const hubert = new OnDemandSession(async () => {
+    const hubertWeights = new WeightCache();
+    try {
+      return await createSession(layout.hubert, hubertWeights, options);
+    } finally {
+      hubertWeights.release();
+    }
+  }, threads.hubertIdleMs ?? HUBERT_IDLE_MS);
   const sessions = [encoder, firstStageDecoder, stageDecoder, vits];
   let roberta: RobertaFeatures | undefined;
   try {
