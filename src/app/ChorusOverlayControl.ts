@@ -4,7 +4,12 @@ import { DEFAULT_VOICE_ID } from './DefaultVoice.ts';
 import type { Player } from '../playback/Player.ts';
 import type { PlaybackTargetId } from '../speech/SpeechJob.ts';
 import { ChorusError } from '../util/ChorusError.ts';
-import type { ControlState, OverlayControl, TargetFigures, ViewerRef, VoiceSummary } from '../overlay/OverlayControl.ts';
+import type { ControlState, OverlayControl, SynthesisFigures, TargetFigures, ViewerRef, VoiceSummary } from '../overlay/OverlayControl.ts';
+import type { SynthesisQueueStats } from '../queue/SynthesisQueue.ts';
+import type { BullSynthesisQueueStats } from '../queue/bull/BullSynthesisQueue.ts';
+
+/** The Redis queue's stats carry its connection state (the bull module itself is loaded only with REDIS_URL). */
+const isRemote = (stats: SynthesisQueueStats): stats is BullSynthesisQueueStats => 'connected' in stats;
 
 const LATENCY_SAMPLES = 100;
 
@@ -42,7 +47,14 @@ export class ChorusOverlayControl implements OverlayControl {
       targets: players.map((player) => ({ player: player.snapshot(), figures: this.#figures(player) })),
       mutes: this.#chorus.mutes.list(),
       drops: this.#chorus.accounting.snapshot().droppedByReason,
+      synthesis: this.#synthesisFigures(),
     };
+  }
+
+  #synthesisFigures(): SynthesisFigures {
+    const stats = this.#chorus.synthesis.stats();
+    const figures = { waiting: stats.waiting, running: stats.running, completed: stats.completed, failed: stats.failed };
+    return isRemote(stats) ? { ...figures, redis: { connected: stats.connected, fallbackJobs: stats.fallbackJobs } } : figures;
   }
 
   skip(target: string, jobId?: string): boolean {

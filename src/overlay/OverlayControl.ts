@@ -15,11 +15,26 @@ export interface TargetState {
   readonly figures: TargetFigures;
 }
 
+/** The synthesis queue's counters; `redis` only when synthesis runs on workers through Redis. */
+export interface SynthesisFigures {
+  readonly waiting: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly redis?: {
+    /** Whether the bot reaches Redis right now: a moderator sees an outage without reading logs. */
+    readonly connected: boolean;
+    /** Jobs synthesised in the bot itself because Redis was unreachable (SYNTHESIS_FALLBACK=inprocess). */
+    readonly fallbackJobs: number;
+  };
+}
+
 export interface ControlState {
   readonly targets: readonly TargetState[];
   readonly mutes: readonly MutedViewer[];
   /** Messages not read, by reason (chat policy and playback, every target). */
   readonly drops: Readonly<Record<string, number>>;
+  readonly synthesis: SynthesisFigures;
 }
 
 export interface VoiceSummary {

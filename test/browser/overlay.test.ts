@@ -108,6 +108,9 @@ describe('OBS overlay page in Chromium', () => {
     // The queue shows the waiting message as text, with its speaker.
     await expect.poll(() => control.textContent('#queue')).toContain('<i>排队</i>的消息');
     expect(await control.locator('#queue i').count()).toBe(0);
+    // Live figures: synthesis runs in this process here, so no Redis row.
+    await expect.poll(() => control.textContent('#figures')).toMatch(/Synthesis\d+ waiting, \d+ running, \d+ done/);
+    expect(await control.textContent('#figures')).not.toContain('Redis');
     await control.screenshot({ path: join(ARTIFACTS, 'control.png'), fullPage: true });
 
     await control.focus('#skip');

@@ -113,6 +113,11 @@
       figures.push(['Spoken', f.spoken]);
       figures.push(['Enqueue → audio out', 'last ' + millis(f.latency.lastMs) + ', p50 ' + millis(f.latency.p50Ms) + ', p95 ' + millis(f.latency.p95Ms)]);
     }
+    var s = state.synthesis;
+    figures.push(['Synthesis', s.waiting + ' waiting, ' + s.running + ' running, ' + s.completed + ' done' + (s.failed > 0 ? ', ' + s.failed + ' failed' : '')]);
+    if (s.redis) {
+      figures.push(['Redis workers', s.redis.connected ? 'connected' : 'UNREACHABLE' + (s.redis.fallbackJobs > 0 ? ': ' + s.redis.fallbackJobs + ' jobs synthesised in the bot' : ': messages wait for it')]);
+    }
     var reasons = Object.keys(state.drops);
     figures.push(['Not read (all targets)', reasons.length === 0 ? 'none' : reasons.map(function (k) { return k + ' ' + state.drops[k]; }).join(', ')]);
     var pages = state.overlay.pages[target()] || 0;

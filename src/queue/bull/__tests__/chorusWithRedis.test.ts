@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Chorus } from '../../../app/Chorus.ts';
+import { ChorusOverlayControl } from '../../../app/ChorusOverlayControl.ts';
 import { loadConfig } from '../../../config/loadConfig.ts';
 import type { AudioSink } from '../../../playback/AudioSink.ts';
 import { ToneEngine } from '../../../synthesis/engines/tone/ToneEngine.ts';
@@ -48,6 +49,7 @@ describe('Chorus with REDIS_URL set', () => {
 
   it('sends synthesis to workers and plays each utterance once, as the in-process pipeline does', async () => {
     const local = await speak(join(dir, 'local'), {}, new ToneEngine({ chunkDelayMs: 0 }));
+    expect(new ChorusOverlayControl(local.chorus).state().synthesis).toEqual({ waiting: 0, running: 0, completed: 2, failed: 0 });
     await local.chorus.close();
 
     const workerEngine = new ToneEngine({ chunkDelayMs: 0 });
@@ -56,6 +58,8 @@ describe('Chorus with REDIS_URL set', () => {
     const remote = await speak(join(dir, 'remote'), { REDIS_URL: redis.url }, botEngine);
     expect(remote.chorus.synthesis).toBeInstanceOf(BullSynthesisQueue);
     expect((remote.chorus.synthesis.stats() as BullSynthesisQueueStats).connected).toBe(true);
+    // The control page shows where synthesis runs and whether Redis is reachable.
+    expect(new ChorusOverlayControl(remote.chorus).state().synthesis).toEqual({ waiting: 0, running: 0, completed: 2, failed: 0, redis: { connected: true, fallbackJobs: 0 } });
     await remote.chorus.close();
     await worker.close();
 
