@@ -23,3 +23,10 @@ export class InvalidChunkEntryError extends ChorusError {
     super('invalid-chunk-entry', `Audio for message ${jobId} arrived from a worker in a form this bot cannot read (${detail}). Run the same Chorus version on the bot and every worker.`);
   }
 }
+
+/** A job names voice features Redis no longer holds (Redis restarted without persistence, or evicted them). */
+export class MissingVoiceFeaturesError extends ChorusError {
+  constructor(jobId: string) {
+    super('voice-features-missing', `Message ${jobId} names voice data that Redis no longer holds (was Redis restarted or out of memory?). Say it again; the bot uploads the voice data with the next message.`);
+  }
+}

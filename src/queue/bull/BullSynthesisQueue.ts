@@ -11,7 +11,8 @@ import { DeadlineExceededError, DuplicateJobError, QueueClosedError } from '../S
 import { decodeEntry } from './ChunkStreamEntry.ts';
 import { createBullQueue, type BullQueueConnection } from './createBullQueue.ts';
 import { RedisKeys } from './RedisKeys.ts';
-import { bullPriority, toRemoteJobData } from './RemoteJobData.ts';
+import { bullPriority, encodedFeaturesOf, toRemoteJobData } from './RemoteJobData.ts';
+import { VoiceFeatureUploader } from './VoiceFeatureStore.ts';
 import { RemoteSynthesisHandle, type RemoteHandleOutcome } from './RemoteSynthesisHandle.ts';
 import { closeRedis, createRedis, describeRedisUrl } from './redisConnection.ts';
 
@@ -89,6 +90,8 @@ export class BullSynthesisQueue implements SynthesisQueue {
   #stopReading: () => void = () => {};
   readonly #background = new Set<Promise<unknown>>();
   #counts = { completed: 0, failed: 0, cancelled: 0, dropped: 0, fallbackJobs: 0 };
+  /** Puts large voice features into Redis once, so jobs carry only their hash. */
+  readonly voiceFeatures: VoiceFeatureUploader;
 
   private constructor(options: BullSynthesisQueueOptions) {
     this.#logger = options.logger;
@@ -97,6 +100,7 @@ export class BullSynthesisQueue implements SynthesisQueue {
     this.#attempts = options.attempts ?? 3;
     this.#commands = createRedis(options.redisUrl, { name: 'chorus-bot' });
     this.#reader = createRedis(options.redisUrl, { name: 'chorus-bot-reader', blocking: true });
+    this.voiceFeatures = new VoiceFeatureUploader(this.#commands, this.#keys);
     this.#bull = createBullQueue({ redisUrl: options.redisUrl, keys: this.#keys, role: 'bot', commands: this.#commands });
     this.#fallback = options.fallback === undefined ? undefined : new InProcessSynthesisQueue(options.fallback);
     this.#wakeKey = this.#keys.wake(randomUUID());
@@ -287,8 +291,12 @@ export class BullSynthesisQueue implements SynthesisQueue {
       .xadd(this.#wakeKey, 'MAXLEN', '~', '16', '*', 'job', job.id)
       .pexpire(this.#wakeKey, 86_400_000)
       .exec();
-    if (handle.state === 'ended') return;
-    await this.#bull.queue.add(toRemoteJobData(job), {
+    // A function, not a narrowed property: the state changes while we await (a cancel ends the handle).
+    const ended = (): boolean => handle.state === 'ended';
+    if (ended()) return;
+    const features = await this.voiceFeatures.reference(encodedFeaturesOf(job));
+    if (ended()) return;
+    await this.#bull.queue.add(toRemoteJobData(job, features), {
       jobId: job.id,
       priority: bullPriority(job.priority),
       attempts: this.#attempts,

@@ -11,7 +11,9 @@ import { encodeEntry, type ChunkStreamEntry } from './ChunkStreamEntry.ts';
 import { ChunkStreamWriter } from './ChunkStreamWriter.ts';
 import { createBullQueue, type BullQueueConnection } from './createBullQueue.ts';
 import { RedisKeys } from './RedisKeys.ts';
-import { fromRemoteJobData, type RemoteJobData } from './RemoteJobData.ts';
+import { featuresKeyOf, fromRemoteJobData, type RemoteJobData } from './RemoteJobData.ts';
+import { VoiceFeatureCache } from './VoiceFeatureStore.ts';
+import { MissingVoiceFeaturesError } from './BullQueueErrors.ts';
 import { closeRedis, createRedis, describeRedisUrl } from './redisConnection.ts';
 
 export interface BullSynthesisWorkerOptions {
@@ -90,6 +92,8 @@ export class BullSynthesisWorker {
   readonly #logger: Logger;
   readonly #keys: RedisKeys;
   readonly #commands: Redis;
+  /** Voice features jobs name by hash, kept for the next message in the same voice. */
+  readonly voiceFeatures: VoiceFeatureCache;
   readonly #cancels: Redis;
   readonly #bull: BullQueueConnection;
   readonly #concurrency: number;
@@ -118,6 +122,7 @@ export class BullSynthesisWorker {
     this.#handBackTimeoutMs = options.handBackTimeoutMs ?? 3000;
     this.#streamTtlMs = options.streamTtlMs ?? 600_000;
     this.#commands = createRedis(options.redisUrl, { name: 'chorus-worker' });
+    this.voiceFeatures = new VoiceFeatureCache(this.#commands, this.#keys);
     this.#cancels = createRedis(options.redisUrl, { name: 'chorus-worker-cancels', blocking: true });
     this.#bull = createBullQueue({
       redisUrl: options.redisUrl,
@@ -225,7 +230,10 @@ export class BullSynthesisWorker {
     const stream = this.#keys.chunks(jobId);
     let synthesisJob: SynthesisJob;
     try {
-      synthesisJob = fromRemoteJobData(job.data);
+      const featuresKey = featuresKeyOf(job.data);
+      const fetched = featuresKey === undefined ? undefined : await this.voiceFeatures.get(featuresKey);
+      if (featuresKey !== undefined && fetched === undefined) throw new MissingVoiceFeaturesError(jobId);
+      synthesisJob = fromRemoteJobData(job.data, fetched);
     } catch (error) {
       const problem = error instanceof ChorusError ? error : new ChorusError('invalid-remote-job', String(error));
       this.#logger.error({ job: jobId, err: problem }, 'could not read a synthesis job');

@@ -29,6 +29,11 @@ export class RedisKeys {
     return `${this.prefix}:cancel:${jobId}`;
   }
 
+  /** A voice's encoded engine features, by content hash (large ones travel once, not in every job). */
+  voiceFeatures(hash: string): string {
+    return `${this.prefix}:voice-features:${hash}`;
+  }
+
   /** Pub/sub channel that tells running workers which job to stop (message: the job id). */
   get cancelChannel(): string {
     return `${this.prefix}:cancel`;

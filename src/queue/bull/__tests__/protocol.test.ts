@@ -7,7 +7,7 @@ import { DeadlineExceededError } from '../../SynthesisQueueErrors.ts';
 import { InvalidChunkEntryError, InvalidRemoteJobError } from '../BullQueueErrors.ts';
 import { decodeEntry, encodeEntry, type ChunkStreamEntry } from '../ChunkStreamEntry.ts';
 import { ChunkStreamWriter } from '../ChunkStreamWriter.ts';
-import { bullPriority, fromRemoteJobData, toRemoteJobData } from '../RemoteJobData.ts';
+import { bullPriority, encodedFeaturesOf, featuresKeyOf, fromRemoteJobData, toRemoteJobData } from '../RemoteJobData.ts';
 import { RemoteSynthesisError, RemoteSynthesisHandle } from '../RemoteSynthesisHandle.ts';
 import { ResumePosition } from '../ResumePosition.ts';
 import { describeRedisUrl } from '../redisConnection.ts';
@@ -133,12 +133,21 @@ describe('RemoteJobData', () => {
     expect((back.voice.features['gpt-sovits'] as { tokens: unknown }).tokens).toBeInstanceOf(Int16Array);
   });
 
+  it('reads features a job names by hash from what the worker fetched', () => {
+    const job = { ...synthesisJob('j2', 'x'), voice: { id: 'v', language: 'en' as const, features: { builtin: { speed: 1.2 } } } };
+    const data = JSON.parse(JSON.stringify(toRemoteJobData(job, { featuresKey: 'ab'.repeat(16) }))) as unknown;
+    expect(featuresKeyOf(data)).toBe('ab'.repeat(16));
+    expect(fromRemoteJobData(data, encodedFeaturesOf(job))).toEqual(job);
+  });
+
   it.each([
     [null, 'not an object'],
     [{ format: 99 }, 'format 99'],
     [{ ...toRemoteJobData(synthesisJob('j', 'x')), priority: 'vip' }, 'unknown priority'],
     [{ ...toRemoteJobData(synthesisJob('j', 'x')), sentences: [{ parts: [{ language: 'fr', text: 'x' }] }] }, 'malformed sentences'],
     [{ ...toRemoteJobData(synthesisJob('j', 'x')), voice: { id: 'v', language: 'en', features: '{not json' } }, 'unreadable voice features'],
+    [toRemoteJobData(synthesisJob('j', 'x'), { featuresKey: 'ab'.repeat(16) }), 'no usable voice'],
+    [toRemoteJobData(synthesisJob('j', 'x'), { featuresKey: '../../etc' }), 'no usable voice'],
   ])('refuses what it cannot read: %j', (data, detail) => {
     expect(() => fromRemoteJobData(data)).toThrow(InvalidRemoteJobError);
     expect(() => fromRemoteJobData(data)).toThrow(detail);
