@@ -136,6 +136,14 @@ export const CHORUS_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    description: 'the Discord voice channel each guild was in, to rejoin after a restart',
+    up: `
+      -- set while the bot is in voice with a bound text channel; cleared by /leave, auto-leave and a give-up
+      ALTER TABLE guild_settings ADD COLUMN voice_channel_id TEXT;
+    `,
+  },
 ];
 
 function checkOrder(migrations: readonly Migration[]): void {

@@ -1,4 +1,4 @@
-import type { Guild, GuildMember, Message, VoiceState } from 'discord.js';
+import { PermissionFlagsBits, type Client, type Guild, type GuildMember, type Message, type VoiceState } from 'discord.js';
 import type { ChatEvent } from '../../chat/ChatEvent.ts';
 import type { Logger } from '../../log/createLogger.ts';
 import { DiscordVoiceSink } from '../../sinks/DiscordVoiceSink.ts';
@@ -7,9 +7,10 @@ import { CloneConsent } from './CloneConsent.ts';
 import { DiscordMessageReader, type DiscordMessageInput, type ReadDecision } from './DiscordMessageReader.ts';
 import { DiscordUserError } from './DiscordUserError.ts';
 import type { GuildStore } from './GuildStore.ts';
-import { GuildVoiceConnection } from './GuildVoiceConnection.ts';
+import { GuildVoiceConnection, type VoiceFailure } from './GuildVoiceConnection.ts';
 import { guildTarget, type SpeechHost } from './SpeechHost.ts';
 import { UserRateLimiter } from './UserRateLimiter.ts';
+import { voiceLossNotice } from './voiceLossNotice.ts';
 
 export interface DiscordBotOptions {
   readonly host: SpeechHost;
@@ -53,7 +54,8 @@ export class DiscordBot {
   readonly #maxRejoins: number | undefined;
   readonly #voiceMoveGraceMs: number | undefined;
   readonly #limitTimers = new Map<string, NodeJS.Timeout>();
-  readonly #watched = new Set<string>();
+  /** Per guild, removes the length watch from the guild's player (the player outlives the bot in tests' restarts). */
+  readonly #watched = new Map<string, () => void>();
 
   constructor(options: DiscordBotOptions) {
     this.host = options.host;
@@ -82,6 +84,7 @@ export class DiscordBot {
     const session = this.#session(guild);
     if (textChannelId !== undefined) await this.store.bindChannel(guild.id, textChannelId);
     await session.voice.join(channelId);
+    await this.store.rememberVoiceChannel(guild.id, channelId);
   }
 
   /**
@@ -92,6 +95,8 @@ export class DiscordBot {
     const session = this.#sessions.get(guildId);
     this.#sessions.delete(guildId);
     if (options.unbind !== false) await this.store.bindChannel(guildId, null);
+    // Left on purpose (or nobody listened): a restart should not bring the bot back.
+    await this.store.rememberVoiceChannel(guildId, null);
     this.reader.forget(guildId);
     if (session === undefined) return false;
     clearTimeout(session.leaveTimer);
@@ -143,7 +148,11 @@ export class DiscordBot {
     const input = { ...toReaderInput(message, authorVoice), receivedAt: Date.now() };
     const state = await this.store.load(guild.id);
     let voice = this.voice(guild.id);
-    if (state.settings.autojoin && voice?.state.status !== 'ready' && message.channelId === state.boundChannelId && authorVoice !== undefined && !message.author.bot) {
+    // Only with no connection at all. Not while one is being set up or followed to a moderator's move (a join
+    // would drag the bot to the author's channel), and not after a give-up (kicked, DAVE, rate limit…): pulling
+    // the bot back on every message would fight a moderator or repeat the failure; the notice asked for /join.
+    const idle = voice === undefined || voice.state.status === 'disconnected';
+    if (state.settings.autojoin && idle && message.channelId === state.boundChannelId && authorVoice !== undefined && !message.author.bot) {
       await this.join(guild, authorVoice).catch((error: unknown) => this.logger.warn({ guild: guild.id, err: error }, 'autojoin failed'));
       voice = this.voice(guild.id);
     }
@@ -169,11 +178,16 @@ export class DiscordBot {
     return decision;
   }
 
-  /** Voice channel changes: announce joins/leaves, and leave when the bot is alone. */
+  /** Voice channel changes: follow the bot's own moves, announce joins/leaves, and leave when the bot is alone. */
   async onVoiceStateUpdate(oldState: VoiceState, newState: VoiceState): Promise<void> {
     const guild = newState.guild;
-    const botChannel = this.voice(guild.id)?.channelId;
-    if (botChannel === undefined || newState.id === guild.client.user.id) return;
+    if (newState.id === guild.client.user.id) {
+      await this.#onOwnVoiceState(guild, newState.channelId);
+      return;
+    }
+    const voice = this.voice(guild.id);
+    const botChannel = voice?.state.status === 'failed' ? undefined : voice?.channelId;
+    if (botChannel === undefined) return;
     const joined = newState.channelId === botChannel && oldState.channelId !== botChannel;
     const left = oldState.channelId === botChannel && newState.channelId !== botChannel;
     if (!joined && !left) return;
@@ -192,8 +206,37 @@ export class DiscordBot {
         receivedAt: Date.now(),
       });
     }
+    this.#checkListeners(guild, state.settings.autoLeave);
+  }
+
+  /**
+   * The bot's own voice state. A moderator may drag the bot to another channel: Discord closes the voice socket
+   * with 4014 (or not, when the voice server stays the same) and announces the new channel and server;
+   * @discordjs/voice reconnects there. The bot follows rather than jumping back: whoever moved it wanted it
+   * there, and a bot that returns by itself fights the moderator. The new channel is remembered for a restart,
+   * and whether anyone listens there is checked again. A null channel while connected is a kick.
+   */
+  async #onOwnVoiceState(guild: Guild, channelId: string | null): Promise<void> {
+    const voice = this.voice(guild.id);
+    if (voice === undefined) return;
+    const before = voice.channelId;
+    voice.observeOwnVoiceState(channelId);
+    const after = voice.channelId;
+    if (channelId === null || voice.state.status === 'failed' || after === undefined || after === before) return;
+    await this.store.rememberVoiceChannel(guild.id, after);
+    const state = await this.store.load(guild.id);
+    this.#checkListeners(guild, state.settings.autoLeave);
+  }
+
+  /**
+   * Starts the auto-leave grace when nobody but bots is in the bot's channel; cancels it when someone is. The
+   * channel is read now, not when the triggering event arrived: a member's move and the bot's own move are
+   * handled concurrently, and the last check must see where the bot is.
+   */
+  #checkListeners(guild: Guild, autoLeave: boolean): void {
     const session = this.#sessions.get(guild.id);
-    if (session === undefined || !state.settings.autoLeave) return;
+    const botChannel = session?.voice.state.status === 'failed' ? undefined : session?.voice.channelId;
+    if (session === undefined || botChannel === undefined || !autoLeave) return;
     const humans = guild.voiceStates.cache.filter((voice) => voice.channelId === botChannel && voice.id !== guild.client.user.id && voice.member?.user.bot !== true).size;
     clearTimeout(session.leaveTimer);
     session.leaveTimer = undefined;
@@ -203,6 +246,45 @@ export class DiscordBot {
         this.leave(guild.id, { unbind: false }).catch((error: unknown) => this.logger.warn({ guild: guild.id, err: error }, 'auto-leave failed'));
       }, this.#autoLeaveGraceMs);
     }
+  }
+
+  /**
+   * After a restart: rejoins the voice channel each guild's bot was in when it stopped (with a text channel
+   * still bound), if someone is listening there now; otherwise forgets it. Joins run side by side; a failure is
+   * logged and forgotten (the bound channel stays, so /join or autojoin still work).
+   */
+  async resumeVoice(client: Client<true>): Promise<void> {
+    const sessions = await this.store.voiceSessionsToResume();
+    await Promise.all(sessions.map(async ({ guildId, voiceChannelId }) => {
+      const guild = client.guilds.cache.get(guildId);
+      const listeners = guild?.voiceStates.cache.filter((voice) => voice.channelId === voiceChannelId && voice.id !== client.user.id && voice.member?.user.bot !== true).size ?? 0;
+      if (guild === undefined || listeners === 0 || this.#sessions.has(guildId)) {
+        if (!this.#sessions.has(guildId)) await this.store.rememberVoiceChannel(guildId, null);
+        return;
+      }
+      try {
+        await this.join(guild, voiceChannelId);
+        this.logger.info({ guild: guildId, channel: voiceChannelId }, 'rejoined voice after a restart');
+      } catch (error) {
+        this.logger.warn({ guild: guildId, err: error }, 'could not rejoin voice after a restart');
+        await this.store.rememberVoiceChannel(guildId, null);
+      }
+    }));
+  }
+
+  /** Posts a give-up in the guild's bound text channel, if there is one and the bot may write there. */
+  async #tellVoiceLost(guild: Guild, failure: VoiceFailure): Promise<void> {
+    await this.store.rememberVoiceChannel(guild.id, null);
+    if (failure.whileJoining) return;
+    const bound = (await this.store.load(guild.id)).boundChannelId;
+    const channel = bound === undefined ? undefined : guild.channels.cache.get(bound);
+    const me = guild.members.me;
+    if (channel === undefined || !channel.isSendable() || me === null) return;
+    if (!channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) {
+      this.logger.info({ guild: guild.id, channel: bound }, 'voice lost; may not write in the bound channel to say so');
+      return;
+    }
+    await channel.send({ content: voiceLossNotice(failure), allowedMentions: { parse: [] } });
   }
 
   async close(): Promise<void> {
@@ -215,6 +297,8 @@ export class DiscordBot {
       session.voice.leave();
     }
     for (const timer of this.#limitTimers.values()) clearTimeout(timer);
+    for (const unwatch of this.#watched.values()) unwatch();
+    this.#watched.clear();
   }
 
   #session(guild: Guild): GuildSession {
@@ -229,8 +313,8 @@ export class DiscordBot {
     });
     const sink = new DiscordVoiceSink({ connection: () => voice.connection });
     const session: GuildSession = { voice, sink, leaveTimer: undefined };
-    voice.on('stateChange', (_, next) => {
-      if (next.status === 'failed') this.logger.warn({ guild: guild.id, reason: next.reason }, 'voice connection failed');
+    voice.on('gaveUp', (failure) => {
+      this.#tellVoiceLost(guild, failure).catch((error: unknown) => this.logger.warn({ guild: guild.id, err: error }, 'could not post the voice loss notice'));
     });
     const target = guildTarget(guild.id);
     this.host.attachSink(target, sink);
@@ -243,14 +327,19 @@ export class DiscordBot {
   #watchLength(guildId: string): void {
     const player = this.host.player(guildTarget(guildId));
     if (this.#watched.has(guildId)) return;
-    this.#watched.add(guildId);
-    player.on('utteranceStart', (utterance) => {
-      void this.store.load(guildId).then((state) => {
+    const onStart = (utterance: { readonly jobId: string }): void => {
+      this.store.load(guildId).then((state) => {
         clearTimeout(this.#limitTimers.get(guildId));
         this.#limitTimers.set(guildId, setTimeout(() => player.skip(utterance.jobId), state.settings.maxSeconds * 1000));
-      });
+      }, (error: unknown) => this.logger.warn({ guild: guildId, err: error }, 'could not load the guild\'s length limit'));
+    };
+    const onEnd = (): void => clearTimeout(this.#limitTimers.get(guildId));
+    player.on('utteranceStart', onStart);
+    player.on('utteranceEnd', onEnd);
+    this.#watched.set(guildId, () => {
+      player.off('utteranceStart', onStart);
+      player.off('utteranceEnd', onEnd);
     });
-    player.on('utteranceEnd', () => clearTimeout(this.#limitTimers.get(guildId)));
   }
 }
 

@@ -24,9 +24,10 @@ export class DictionaryEntryError extends ChorusError {
 const MAX_DICTIONARY_ENTRIES = 500;
 
 /**
- * Per-guild settings, bound channel, pronunciation dictionary and mutes in the Chorus SQLite database
- * (tables from migration 2). Reads are cached per guild and the cache is dropped on every write, so each
- * message costs no query once a guild is warm.
+ * Per-guild settings, bound channel, pronunciation dictionary, mutes and the voice channel to rejoin after a
+ * restart, in the Chorus SQLite database (tables from migration 2, the voice channel from migration 5). Reads
+ * are cached per guild and the cache is dropped on every write, so each message costs no query once a guild is
+ * warm.
  */
 export class GuildStore {
   readonly #db: SqliteDatabase;
@@ -91,6 +92,23 @@ export class GuildStore {
       [guildId, channelId, Date.now()],
     );
     this.#cache.delete(guildId);
+  }
+
+  /** Remembers the voice channel the bot is in (null: none), so a restart can bring it back. */
+  async rememberVoiceChannel(guildId: string, channelId: string | null): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO guild_settings (guild_id, voice_channel_id, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (guild_id) DO UPDATE SET voice_channel_id = excluded.voice_channel_id, updated_at = excluded.updated_at`,
+      [guildId, channelId, Date.now()],
+    );
+  }
+
+  /** Guilds whose bot was in voice with a bound text channel when it last stopped. */
+  async voiceSessionsToResume(): Promise<{ readonly guildId: string; readonly voiceChannelId: string; readonly boundChannelId: string }[]> {
+    const rows = await this.#db.all<{ guild_id: string; voice_channel_id: string; bound_channel_id: string }>(
+      'SELECT guild_id, voice_channel_id, bound_channel_id FROM guild_settings WHERE voice_channel_id IS NOT NULL AND bound_channel_id IS NOT NULL',
+    );
+    return rows.map((row) => ({ guildId: row.guild_id, voiceChannelId: row.voice_channel_id, boundChannelId: row.bound_channel_id }));
   }
 
   async addWord(guildId: string, word: string, reading: string, addedBy: string): Promise<void> {

@@ -17,10 +17,29 @@ export type GuildVoiceState =
   | { readonly status: 'connecting'; readonly channelId: string }
   | { readonly status: 'ready'; readonly channelId: string }
   | { readonly status: 'reconnecting'; readonly channelId: string; readonly attempt: number }
-  | { readonly status: 'failed'; readonly channelId: string; readonly reason: string };
+  | { readonly status: 'failed'; readonly channelId: string; readonly reason: string; readonly cause: VoiceFailureCause };
+
+/**
+ * Why the connection gave up: removed from the channel (4014 with no move following), Discord's voice rate limit
+ * (4021), the call ended (4022), end-to-end encryption refused (4017, repeatedly), or any other run of closes.
+ */
+export type VoiceFailureCause = 'kicked' | 'rate-limited' | 'call-ended' | 'dave' | 'unstable';
+
+/** One give-up, as reported to whoever tells the guild. */
+export interface VoiceFailure {
+  readonly cause: VoiceFailureCause;
+  readonly reason: string;
+  readonly channelId: string;
+  /** Closes counted in the rejoin window when the cap was reached (0 for a single final close or a kick). */
+  readonly closes: number;
+  readonly windowMs: number;
+  /** True when a join() was waiting: its caller reports the failure, so nobody else should. */
+  readonly whileJoining: boolean;
+}
 
 export interface GuildVoiceConnectionEvents {
   stateChange: [oldState: GuildVoiceState, newState: GuildVoiceState];
+  gaveUp: [failure: VoiceFailure];
 }
 
 export interface GuildVoiceConnectionOptions {
@@ -44,6 +63,7 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   4021: 'Discord rate-limited voice connections',
   4022: 'the call was ended',
 };
+const CLOSE_CAUSES: Readonly<Record<number, VoiceFailureCause>> = { 4014: 'kicked', 4017: 'dave', 4021: 'rate-limited', 4022: 'call-ended' };
 
 /**
  * One guild's voice connection over @discordjs/voice, with the reconnection policy @discordjs/voice 0.19.2 lacks:
@@ -63,6 +83,8 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
   #state: GuildVoiceState = { status: 'disconnected' };
   #rejoins: number[] = [];
   #lastCloseCode: number | undefined;
+  /** join() calls waiting for Ready; a give-up meanwhile is reported by their error, not by an event listener. */
+  #joining = 0;
   /** Rejoins counted over the connection's life, for tests and logs. */
   totalRejoins = 0;
 
@@ -105,6 +127,7 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
     }
     this.#setState({ status: 'connecting', channelId });
     const connection = this.#connection as VoiceConnection;
+    this.#joining += 1;
     try {
       await entersState(connection, VoiceConnectionStatus.Ready, this.#readyTimeoutMs);
     } catch (error) {
@@ -112,7 +135,29 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
       this.leave();
       const reason = failed.status === 'failed' ? failed.reason : 'Discord did not complete the voice connection in time';
       throw new DiscordUserError('voice-join-failed', `I could not join the voice channel: ${reason}. Check that I may Connect and Speak there, then try /join again.`, { cause: error });
+    } finally {
+      this.#joining -= 1;
     }
+  }
+
+  /**
+   * The bot's own voice state as Discord reports it (VOICE_STATE_UPDATE, after @discordjs/voice has seen it).
+   * A moderator dragging the bot elsewhere shows up here as a new channel id: the connection follows (Discord
+   * moves the session; @discordjs/voice reconnects to the new voice server if one is announced), so only the
+   * channel we report changes. A null channel while connected means someone disconnected the bot: give up at
+   * once instead of waiting out the 4014 move grace.
+   */
+  observeOwnVoiceState(channelId: string | null): void {
+    const connection = this.#connection;
+    const state = this.#state;
+    if (connection === undefined || state.status === 'disconnected' || state.status === 'failed') return;
+    if (channelId === null) {
+      this.#giveUp(connection, CLOSE_REASONS[4014] as string, 'kicked', 0);
+      return;
+    }
+    if (channelId === state.channelId) return;
+    this.#logger.info({ guild: this.guildId, from: state.channelId, to: channelId }, 'moved to another voice channel');
+    this.#setState({ ...state, channelId });
   }
 
   /** Leaves the channel and forgets the connection. */
@@ -129,12 +174,13 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
     this.emit('stateChange', previous, next);
   }
 
-  #giveUp(connection: VoiceConnection, reason: string): void {
+  #giveUp(connection: VoiceConnection, reason: string, cause: VoiceFailureCause, closes: number): void {
     if (this.#connection !== connection) return;
     const channelId = this.channelId ?? '';
-    this.#logger.warn({ guild: this.guildId, reason, rejoins: this.totalRejoins }, 'gave up on the voice connection');
-    this.#setState({ status: 'failed', channelId, reason });
+    this.#logger.warn({ guild: this.guildId, reason, cause, rejoins: this.totalRejoins }, 'gave up on the voice connection');
+    this.#setState({ status: 'failed', channelId, reason, cause });
     this.#connection = undefined;
+    this.emit('gaveUp', { cause, reason, channelId, closes, windowMs: this.#rejoinWindowMs, whileJoining: this.#joining > 0 });
     // Not synchronously: this runs inside @discordjs/voice's own state change, which still uses the adapter after it.
     setImmediate(() => {
       if (connection.state.status !== VoiceConnectionStatus.Destroyed) connection.destroy();
@@ -150,7 +196,7 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
     if (networking !== undefined && networking !== oldNetworking) {
       networking.once('close', (code: number) => {
         this.#lastCloseCode = code;
-        if (FINAL_CLOSE_CODES.has(code)) this.#giveUp(connection, CLOSE_REASONS[code] ?? `voice closed with ${code}`);
+        if (FINAL_CLOSE_CODES.has(code)) this.#giveUp(connection, CLOSE_REASONS[code] ?? `voice closed with ${code}`, CLOSE_CAUSES[code] ?? 'unstable', 0);
       });
     }
     switch (newState.status) {
@@ -181,7 +227,8 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
     if (this.#rejoins.length > this.#maxRejoins) {
       const code = this.#lastCloseCode;
       const why = code === undefined ? 'the voice server kept closing the connection' : (CLOSE_REASONS[code] ?? `the voice server kept closing the connection (code ${code})`);
-      this.#giveUp(connection, why);
+      // A repeated 4014 is not a kick (a kick gives up before any rejoin); only DAVE keeps its own cause here.
+      this.#giveUp(connection, why, code === 4017 ? 'dave' : 'unstable', this.#rejoins.length);
       return;
     }
     this.#setState({ status: 'reconnecting', channelId, attempt: this.#rejoins.length });
@@ -194,7 +241,7 @@ export class GuildVoiceConnection extends EventEmitter<GuildVoiceConnectionEvent
       Promise.race([
         entersState(connection, VoiceConnectionStatus.Signalling, this.#moveGraceMs),
         entersState(connection, VoiceConnectionStatus.Connecting, this.#moveGraceMs),
-      ]).catch(() => this.#giveUp(connection, CLOSE_REASONS[4014] as string));
+      ]).catch(() => this.#giveUp(connection, CLOSE_REASONS[4014] as string, 'kicked', 0));
       return;
     }
     this.#countRejoin(connection, channelId);

@@ -35,6 +35,9 @@ export async function startDiscord(
     await store.close();
     throw error;
   }
+  // In the background: a voice join takes up to a few seconds per guild, and commands work meanwhile.
+  const client = gateway.client;
+  if (client.isReady()) bot.resumeVoice(client).catch((error: unknown) => logger.warn({ err: error }, 'rejoining voice after a restart failed'));
   return {
     gateway,
     bot,

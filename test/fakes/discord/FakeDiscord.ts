@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { FakeVoiceServer } from './FakeVoiceServer.ts';
 import {
+  channelJson,
   EVERYONE_PERMISSIONS,
   guildCreateJson,
   memberJson,
@@ -189,6 +190,31 @@ export class FakeDiscord {
     guild.voiceStates.delete(this.application.id);
     this.dispatch('VOICE_STATE_UPDATE', voiceStateJson(guild, this.application.id, null, 'bot-voice-session'));
     this.voice.closeSessions(4014);
+  }
+
+  /** A moderator drags the bot to `channelId`. Discord closes the voice socket with 4014 and announces the new
+   * voice server after the new channel; when the voice server stays the same (`sameServer`), only the channel. */
+  moveBot(guild: FakeGuild, channelId: string, options: { readonly sameServer?: boolean } = {}): void {
+    if (options.sameServer !== true) this.voice.closeSessions(4014);
+    guild.voiceStates.set(this.application.id, channelId);
+    this.dispatch('VOICE_STATE_UPDATE', voiceStateJson(guild, this.application.id, channelId, 'bot-voice-session'));
+    if (options.sameServer !== true) {
+      this.dispatch('VOICE_SERVER_UPDATE', { token: `voice-${randomBytes(6).toString('hex')}`, guild_id: guild.id, endpoint: this.voice.endpoint });
+    }
+  }
+
+  /** Adds a channel; a connected bot sees CHANNEL_CREATE. */
+  addChannel(guild: FakeGuild, name: string, type: 0 | 2): FakeChannel {
+    const channel: FakeChannel = { id: snowflake(), name, type };
+    guild.channels.push(channel);
+    this.dispatch('CHANNEL_CREATE', channelJson(guild, channel, guild.channels.length - 1));
+    return channel;
+  }
+
+  /** Denies `deny` to the bot in `channel` (a member permission overwrite); a connected bot sees CHANNEL_UPDATE. */
+  denyBot(guild: FakeGuild, channel: FakeChannel, deny: bigint): void {
+    channel.overwrites = [{ id: this.application.id, type: 1, allow: '0', deny: deny.toString() }];
+    this.dispatch('CHANNEL_UPDATE', channelJson(guild, channel, guild.channels.indexOf(channel)));
   }
 
   textChannel(guild: FakeGuild): FakeChannel {

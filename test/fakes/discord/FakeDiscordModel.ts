@@ -19,6 +19,8 @@ export interface FakeChannel {
   readonly name: string;
   /** 0 text, 2 voice. */
   readonly type: 0 | 2;
+  /** Permission overwrites (type 0 role, 1 member; bit sets as decimal strings). */
+  overwrites?: { readonly id: string; readonly type: 0 | 1; readonly allow: string; readonly deny: string }[];
 }
 
 export interface FakeMember {
@@ -107,6 +109,18 @@ export function voiceStateJson(guild: FakeGuild, userId: string, channelId: stri
   };
 }
 
+export function channelJson(guild: FakeGuild, channel: FakeChannel, position: number): Record<string, unknown> {
+  return {
+    id: channel.id,
+    name: channel.name,
+    type: channel.type,
+    guild_id: guild.id,
+    position,
+    permission_overwrites: channel.overwrites ?? [],
+    ...(channel.type === 2 ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : { topic: null, nsfw: false, rate_limit_per_user: 0 }),
+  };
+}
+
 export function guildCreateJson(guild: FakeGuild): Record<string, unknown> {
   return {
     id: guild.id,
@@ -119,15 +133,7 @@ export function guildCreateJson(guild: FakeGuild): Record<string, unknown> {
     large: false,
     joined_at: '2024-01-01T00:00:00.000Z',
     roles: guild.roles.map((role, position) => ({ id: role.id, name: role.name, permissions: role.permissions, position, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 })),
-    channels: guild.channels.map((channel, position) => ({
-      id: channel.id,
-      name: channel.name,
-      type: channel.type,
-      guild_id: guild.id,
-      position,
-      permission_overwrites: [],
-      ...(channel.type === 2 ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : { topic: null, nsfw: false, rate_limit_per_user: 0 }),
-    })),
+    channels: guild.channels.map((channel, position) => channelJson(guild, channel, position)),
     members: guild.members.map((member) => memberJson(member)),
     voice_states: [...guild.voiceStates].map(([userId, channelId]) => {
       const { member: _member, ...state } = voiceStateJson(guild, userId, channelId, `session-${userId}`);

@@ -18,7 +18,10 @@ export interface BotHarness {
   readonly chorus: Chorus;
   /** The engine Chorus speaks with, keeping every synthesis it ran. */
   readonly engine: RecordingEngine;
+  /** The running bot (a new one after restartDiscord()). */
   readonly discord: RunningDiscord;
+  /** Stops the bot as a shutdown would and starts a new one on the same database and fake Discord. */
+  restartDiscord(): Promise<void>;
   readonly guild: FakeGuild;
   readonly owner: FakeUser;
   readonly dir: string;
@@ -56,12 +59,19 @@ export async function startBotHarness(options: { readonly env?: Record<string, s
   const logger = createLogger({ level: config.log.level, format: 'json', destination: process.stderr });
   const engine = new RecordingEngine(await createEngine(config));
   const chorus = await Chorus.start({ config, logger, engine });
-  const discord = await startDiscord(chorus, config, logger, { autoLeaveGraceMs: 50, limiter: new UserRateLimiter({}), ...options.bot });
+  const start = (): Promise<RunningDiscord> => startDiscord(chorus, config, logger, { autoLeaveGraceMs: 50, limiter: new UserRateLimiter({}), ...options.bot });
+  let discord = await start();
   return {
     fake,
     chorus,
     engine,
-    discord,
+    get discord() {
+      return discord;
+    },
+    async restartDiscord() {
+      await discord.close();
+      discord = await start();
+    },
     guild,
     owner,
     dir,

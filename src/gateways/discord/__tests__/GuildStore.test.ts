@@ -121,4 +121,16 @@ describe('GuildStore on a real SQLite file', () => {
     expect((await store.load(GUILD)).settings).toEqual({ ...DEFAULT_GUILD_SETTINGS, readLinks: true });
     expect((await store.load(OTHER)).settings).toEqual(DEFAULT_GUILD_SETTINGS);
   });
+
+  it('remembers the voice channel per guild across reopening; only guilds with a bound channel are resumed', async () => {
+    await store.bindChannel(GUILD, '444444444444444444');
+    await store.rememberVoiceChannel(GUILD, '555555555555555555');
+    await store.rememberVoiceChannel(OTHER, '666666666666666666');
+    await store.close();
+    store = await GuildStore.open(path);
+    expect(await store.voiceSessionsToResume()).toEqual([{ guildId: GUILD, voiceChannelId: '555555555555555555', boundChannelId: '444444444444444444' }]);
+    expect((await store.load(GUILD)).boundChannelId).toBe('444444444444444444');
+    await store.rememberVoiceChannel(GUILD, null);
+    expect(await store.voiceSessionsToResume()).toEqual([]);
+  });
 });

@@ -212,16 +212,20 @@ describe('Discord end to end against the fake Discord', () => {
   it('rejoins when the voice server closes the connection', async () => {
     const voice = h.discord.bot.voice(h.guild.id);
     const sessions = h.fake.voice.sessions.length;
+    const messages = h.fake.channelMessages.length;
     h.fake.voice.closeSessions(4006);
     await h.fake.waitFor(() => h.fake.voice.sessions.length > sessions && voice?.state.status === 'ready', 10_000, 'a rejoin');
     const before = h.fake.voice.packets.length;
     await h.command(h.owner, 'say', [{ name: 'text', type: 3, value: 'still here' }]);
     await h.fake.waitFor(() => audioPackets(h.fake.voice.packets.slice(before)).length > 5, 10_000, 'audio after the rejoin');
+    // Recovered by itself: nothing to tell the guild.
+    expect(h.fake.channelMessages.length).toBe(messages);
   });
 
   it('gives up after a handful of rejoins when every voice connection is closed with 4017', async () => {
     const voice = h.discord.bot.voice(h.guild.id);
     const requests = h.fake.voiceStateRequests.length;
+    const messages = h.fake.channelMessages.length;
     h.fake.voice.closeOnIdentify.push(...Array<number>(50).fill(4017));
     h.fake.voice.closeSessions(4017);
     await h.fake.waitFor(() => voice?.state.status === 'failed', 10_000, 'the connection to give up');
@@ -230,6 +234,12 @@ describe('Discord end to end against the fake Discord', () => {
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThanOrEqual(5);
     expect(voice?.state.status === 'failed' && voice.state.reason).toMatch(/DAVE/);
+    // One notice in the bound text channel, in words a streamer can act on.
+    expect(h.fake.channelMessages.slice(messages).map((message) => message.channelId)).toEqual([h.fake.textChannel(h.guild).id]);
+    const notice = String(h.fake.channelMessages[messages]?.body.content);
+    expect(notice).toMatch(/end-to-end encrypted voice \(DAVE\)/);
+    expect(notice).toMatch(/closed it 4 times in a minute/);
+    expect(notice).toMatch(/\/join/);
     h.fake.voice.closeOnIdentify.length = 0;
   });
 

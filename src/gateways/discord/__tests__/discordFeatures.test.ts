@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeUser, InteractionRecord } from '../../../../test/fakes/discord/FakeDiscord.ts';
+import { Permission, type FakeUser, type InteractionRecord } from '../../../../test/fakes/discord/FakeDiscord.ts';
 import type { RecordedSynthesis } from '../../../../test/fakes/discord/RecordingEngine.ts';
 import { guildTarget } from '../SpeechHost.ts';
 import { audioPackets, isEphemeralReply, replyText, startBotHarness, type BotHarness } from '../../../../test/fakes/discord/botHarness.ts';
@@ -7,7 +7,8 @@ import { audioPackets, isEphemeralReply, replyText, startBotHarness, type BotHar
 /**
  * The guild features around reading chat, against the fake Discord with the real discord.js: the voice channel's
  * own chat, the required role, the dictionary, join/leave announcements, /queue, the maxSeconds cut-off, /voice
- * management by a manager, auto-leave with its grace period, autojoin, a kick (4014) and /leave.
+ * management by a manager, auto-leave with its grace period, autojoin, a moderator moving the bot, rejoining after a
+ * restart, give-up notices in the bound channel (4021, a kick with 4014) and /leave.
  * The tests share one bot and run in order; each leaves the settings it changed as it found them.
  */
 describe('Discord guild features against the fake Discord', () => {
@@ -182,6 +183,7 @@ describe('Discord guild features against the fake Discord', () => {
 
   it('leaves after the grace period when alone (not if someone returns in time), keeps the channel bound, and autojoins', async () => {
     await settings([{ name: 'autojoin', type: 5, value: true }]);
+    const messages = h.fake.channelMessages.length;
     const leaves = (): number => h.fake.voiceStateRequests.filter((request) => request.channel_id === null).length;
     const left = leaves();
     h.fake.setUserVoice(h.guild, h.owner.id, null);
@@ -197,6 +199,9 @@ describe('Discord guild features against the fake Discord', () => {
     expect(performance.now() - alone).toBeGreaterThanOrEqual(GRACE_MS - 20);
     expect(h.discord.bot.voice(h.guild.id)).toBeUndefined();
     expect((await h.discord.bot.store.load(h.guild.id)).boundChannelId).toBe(text);
+    // Leaving because nobody listens is not a failure: nothing is posted, and a restart would not rejoin.
+    expect(h.fake.channelMessages.length).toBe(messages);
+    expect(await h.discord.bot.store.voiceSessionsToResume()).toEqual([]);
 
     // Back in voice, a message in the bound channel brings the bot back and is read.
     h.fake.setUserVoice(h.guild, h.owner.id, voiceChannel);
@@ -210,22 +215,104 @@ describe('Discord guild features against the fake Discord', () => {
     silence();
   });
 
-  it('kicked from voice (4014): gives up with a reason, and the next /say joins again', async () => {
+  it('follows a moderator\'s move (4014 then a new voice server, or the same server), keeps speaking there, and does not move back', async () => {
     const voice = h.discord.bot.voice(h.guild.id);
+    expect(voice?.state.status).toBe('ready');
+    const stream = h.fake.addChannel(h.guild, 'Stream', 2);
+    await h.fake.waitFor(() => h.discord.bot.voice(h.guild.id) !== undefined && h.discord.gateway.client.channels.cache.has(stream.id), 5000, 'the new channel');
+    const requests = h.fake.voiceStateRequests.length;
+    const sessions = h.fake.voice.sessions.length;
+    const messages = h.fake.channelMessages.length;
+    const rejoins = voice?.totalRejoins;
+
+    // The streamer moves first (the old channel is empty for a moment: auto-leave must not fire), then drags the bot.
+    h.fake.setUserVoice(h.guild, h.owner.id, stream.id);
+    h.fake.moveBot(h.guild, stream.id);
+    await h.fake.waitFor(() => voice?.state.status === 'ready' && voice.channelId === stream.id && h.fake.voice.sessions.length > sessions && h.fake.voice.openSessions().length === 1, 10_000, 'the bot to reconnect in the new channel');
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
+    expect(h.discord.bot.voice(h.guild.id)).toBe(voice);
+    expect(voice?.state).toEqual({ status: 'ready', channelId: stream.id });
+    const session = h.fake.voice.openSessions()[0];
+    const before = h.fake.voice.packets.length;
+    await h.command(h.owner, 'say', [str('text', 'speaking in the new channel')]);
+    await h.fake.waitFor(() => audioPackets(h.fake.voice.packets.slice(before)).length > 5, 10_000, 'audio in the new channel');
+    expect(audioPackets(h.fake.voice.packets.slice(before)).every((packet) => packet.ssrc === session?.ssrc)).toBe(true);
+    // The bot neither asked to go back nor counted the move as a failure, and said nothing in chat.
+    expect(h.fake.voiceStateRequests.slice(requests)).toEqual([]);
+    expect(voice?.totalRejoins).toBe(rejoins);
+    expect(h.fake.channelMessages.length).toBe(messages);
+    expect(await h.discord.bot.store.voiceSessionsToResume()).toEqual([{ guildId: h.guild.id, voiceChannelId: stream.id, boundChannelId: text }]);
+
+    // Moved back within the same voice server: no new voice session, only the channel changes.
+    const sameSessions = h.fake.voice.sessions.length;
+    h.fake.setUserVoice(h.guild, h.owner.id, voiceChannel);
+    h.fake.moveBot(h.guild, voiceChannel, { sameServer: true });
+    await h.fake.waitFor(() => voice?.channelId === voiceChannel, 5000, 'the bot to follow the same-server move');
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
+    expect(voice?.state).toEqual({ status: 'ready', channelId: voiceChannel });
+    expect(h.fake.voice.sessions.length).toBe(sameSessions);
+    expect(h.fake.voiceStateRequests.slice(requests)).toEqual([]);
+    silence();
+  });
+
+  it('after a restart, rejoins the voice channel it was in (someone listening, text channel bound) and speaks again', async () => {
+    expect(h.discord.bot.voice(h.guild.id)?.channelId).toBe(voiceChannel);
+    await h.restartDiscord();
+    await h.fake.waitFor(() => h.discord.bot.voice(h.guild.id)?.state.status === 'ready', 10_000, 'the bot to rejoin after the restart');
+    expect(h.discord.bot.voice(h.guild.id)?.channelId).toBe(voiceChannel);
+    expect(h.fake.voiceStateRequests.at(-1)?.channel_id).toBe(voiceChannel);
+    // Speaking works at once; /say rather than chat, which Chorus' per-viewer chat rate limit may hold back here.
+    const before = h.fake.voice.packets.length;
+    expect(replyText(await h.command(h.owner, 'say', [str('text', 'welcome back')]))).toBe('Queued.');
+    await h.fake.waitFor(() => audioPackets(h.fake.voice.packets.slice(before)).length > 5, 10_000, 'audio after the restart');
+    silence();
+  });
+
+  it('gives up on 4021 without posting where it may not write; kicked (4014): says so once in the bound channel, no autojoin until asked', async () => {
+    const textChannel = h.fake.textChannel(h.guild);
+    h.fake.denyBot(h.guild, textChannel, Permission.SendMessages);
+    await h.fake.waitFor(() => h.discord.gateway.client.channels.cache.get(text)?.isSendable() === true && h.discord.gateway.client.guilds.cache.get(h.guild.id)?.members.me?.permissionsIn(text).has('SendMessages') === false, 5000, 'the overwrite');
+    let messages = h.fake.channelMessages.length;
+    let voice = h.discord.bot.voice(h.guild.id);
+    h.fake.voice.closeSessions(4021);
+    await h.fake.waitFor(() => voice?.state.status === 'failed', 10_000, 'the connection to give up');
+    expect(voice?.state.status === 'failed' && voice.state.cause).toBe('rate-limited');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.fake.channelMessages.length).toBe(messages);
+    h.fake.denyBot(h.guild, textChannel, 0n);
+    await h.fake.waitFor(() => h.discord.gateway.client.guilds.cache.get(h.guild.id)?.members.me?.permissionsIn(text).has('SendMessages') === true, 5000, 'the overwrite to be lifted');
+
+    await h.command(h.owner, 'join');
+    voice = h.discord.bot.voice(h.guild.id);
+    await settings([{ name: 'autojoin', type: 5, value: true }]);
+    messages = h.fake.channelMessages.length;
+    const rejoins = voice?.totalRejoins;
     h.fake.kickBot(h.guild);
     await h.fake.waitFor(() => voice?.state.status === 'failed', 10_000, 'the connection to give up');
     expect(voice?.state.status === 'failed' && voice.state.reason).toMatch(/disconnected from the channel/);
-    expect(voice?.totalRejoins).toBe(0);
+    expect(voice?.totalRejoins).toBe(rejoins);
+    const notice = await h.fake.waitFor(() => h.fake.channelMessages[messages], 5000, 'the notice');
+    expect(notice.channelId).toBe(text);
+    expect(String(notice.body.content)).toMatch(/disconnected me from <#\d+>.*\/join/);
+    expect(await h.discord.bot.store.voiceSessionsToResume()).toEqual([]);
 
+    // A chat message does not pull the kicked bot back (autojoin is on); an explicit /say does.
+    const requests = h.fake.voiceStateRequests.length;
+    say(h.owner, 'are you gone');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.fake.voiceStateRequests.slice(requests).filter((request) => request.channel_id !== null)).toEqual([]);
+    await settings([{ name: 'autojoin', type: 5, value: false }]);
     const before = h.fake.voice.packets.length;
     expect(replyText(await h.command(h.owner, 'say', [str('text', 'back again')]))).toBe('Queued.');
     await h.fake.waitFor(() => audioPackets(h.fake.voice.packets.slice(before)).length > 5, 10_000, 'audio after joining again');
     expect(h.discord.bot.voice(h.guild.id)?.state.status).toBe('ready');
+    expect(h.fake.channelMessages.length).toBe(messages + 1);
     silence();
   });
 
-  it('/leave leaves voice, unbinds the channel and stops reading', async () => {
+  it('/leave leaves voice, unbinds the channel and stops reading, says nothing in chat, and a restart does not rejoin', async () => {
     await h.command(h.owner, 'join');
+    const messages = h.fake.channelMessages.length;
     expect(replyText(await h.command(h.owner, 'leave'))).toBe('Left the voice channel.');
     expect(h.fake.voiceStateRequests.at(-1)?.channel_id).toBeNull();
     expect((await h.discord.bot.store.load(h.guild.id)).boundChannelId).toBeUndefined();
@@ -234,5 +321,12 @@ describe('Discord guild features against the fake Discord', () => {
     say(h.owner, 'nobody reads this');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(said(/nobody reads this/i, since)).toBe(false);
+    expect(h.fake.channelMessages.length).toBe(messages);
+
+    await h.restartDiscord();
+    const requests = h.fake.voiceStateRequests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.fake.voiceStateRequests.slice(requests)).toEqual([]);
+    expect(h.discord.bot.voice(h.guild.id)).toBeUndefined();
   });
 });
