@@ -239,6 +239,11 @@ export class DanmakuConnection extends EventEmitter<DanmakuConnectionEvents> {
   }
 }
 
+/** Whether the server would not take our auth: Bilibili also accepts a socket with a bad key and then just closes it. */
+export function isAuthFailure(reason: ConnectionCloseReason): boolean {
+  return reason.kind === 'auth-refused' || reason.kind === 'auth-timeout' || (reason.kind === 'socket-closed' && !reason.authenticated);
+}
+
 /** A short human-readable cause, for warnings. */
 export function describeCloseReason(reason: ConnectionCloseReason): string {
   switch (reason.kind) {
