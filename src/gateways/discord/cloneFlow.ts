@@ -5,7 +5,7 @@ import { sniffAudioFormat, ACCEPTED_AUDIO_FORMATS } from '../../audio/sniffAudio
 import type { Logger } from '../../log/createLogger.ts';
 import { TextFrontEnd } from '../../text/TextFrontEnd.ts';
 import type { Language } from '../../text/TextPart.ts';
-import { describeEnrollment } from '../../voices/describeEnrollment.ts';
+import { describeClip, describeEnrollment } from '../../voices/describeEnrollment.ts';
 import type { Voice } from '../../voices/Voice.ts';
 import { normalizeTranscript } from '../../voices/transcript.ts';
 import { normalizeVoiceName } from '../../voices/voiceName.ts';
@@ -42,7 +42,9 @@ export async function startClone(interaction: ChatInputCommandInteraction<'cache
   return {
     content:
       `Before I store anything: is the voice in **${clip.name}** your own, or has its speaker agreed to it being cloned?\n` +
-      'Only say yes if that is true. The voice will be yours: only you can use, rename or share it.',
+      'Only say yes if that is true. The voice will be yours: only you can use, rename or share it.\n' +
+      // What the clip is like, so a poor recording can be replaced now rather than after registering it.
+      describeClip(inspected).join('\n'),
     components: [consentButtons(consentCustomId('yes', token), consentCustomId('no', token))],
   };
 }

@@ -100,6 +100,8 @@ describe('Discord end to end against the fake Discord', () => {
     const asked = await clone(h.owner, 'alice', wav);
     expect(isEphemeralReply(asked)).toBe(true);
     expect(replyText(asked)).toContain('your own');
+    // The question already says what the clip is like (measured before anything is stored).
+    expect(replyText(asked)).toMatch(/Clip: \d+\.\d s with \d+\.\d s of speech; loudness -?\d+ LUFS/);
     expect(await h.chorus.registry.list()).toHaveLength(0);
 
     const cancelled = await press(h.owner, asked, 'no');
