@@ -11,6 +11,8 @@ import { ViewerRateLimit } from './ViewerRateLimit.ts';
 /** Turns raw chat text into sentences ready for an engine (the text front end does this). */
 export interface TextProcessor {
   process(text: string): Sentence[];
+  /** Whether `process` would return anything, without its costly part. */
+  hasReadableText(text: string): boolean;
 }
 
 /** Picks the voice an event is spoken in: the explicitly named one, else the author's selection, else the default. */
@@ -154,7 +156,7 @@ export class ChatPolicy {
       return { kind: 'drop', reason: 'queue-full', detail: `Not read: the queue is full of messages more important than "${priority}".`, priority };
     }
     // A template that reads the message says nothing useful when the message itself is empty ("某某说").
-    if (event.speech !== undefined && event.speech.template.includes('{msg}') && this.#text.process(event.text).length === 0) {
+    if (event.speech !== undefined && event.speech.template.includes('{msg}') && !this.#text.hasReadableText(event.text)) {
       return { kind: 'drop', reason: 'empty', detail: 'nothing readable was left after cleaning the text', priority };
     }
     const spoken = this.#spokenText(event);

@@ -60,6 +60,19 @@ export class TextFrontEnd {
   }
 
   process(text: string): Sentence[] {
+    return this.#sentenceRuns(text).map((parts) => ({ parts: parts.map((part) => this.#toTextPart(part)) }));
+  }
+
+  /**
+   * Whether anything of `text` would be read: `process` without the pinyin, the costly part (chat policy
+   * asks this of the message a template wraps, then processes the filled template).
+   */
+  hasReadableText(text: string): boolean {
+    return this.#sentenceRuns(text).length > 0;
+  }
+
+  /** Cleaning, normalisation and sentence splitting: everything but the pinyin. Empty sentences are dropped. */
+  #sentenceRuns(text: string): ScriptRun[][] {
     const raw = typeof text === 'string' ? text : String(text ?? '');
     let clean = sanitizeText(truncateText(raw.slice(0, this.maxCharacters * RAW_INPUT_FACTOR * 2), this.maxCharacters * RAW_INPUT_FACTOR));
     if (this.#dictionary) clean = this.#dictionary.apply(clean);
@@ -69,9 +82,7 @@ export class TextFrontEnd {
     clean = this.#repeats.apply(clean);
     clean = truncateText(clean, this.maxCharacters);
 
-    const normalised = this.normalise(clean);
-    return this.#sentences.split(normalised).map((parts) => ({ parts: parts.map((part) => this.#toTextPart(part)) }))
-      .filter((sentence) => sentence.parts.length > 0);
+    return this.#sentences.split(this.normalise(clean)).filter((parts) => parts.length > 0);
   }
 
   /** Script split and per-language normalisation; exposed for tests and tools that want text without pinyin. */

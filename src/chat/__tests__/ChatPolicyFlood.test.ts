@@ -14,6 +14,7 @@ function countingPolicy(options: { repeatWindowMs?: number } = {}): { policy: Ch
       calls.text += 1;
       return input.trim() === '' ? [] : [{ parts: [{ language: 'zh', text: input }] }];
     },
+    hasReadableText: (input: string): boolean => input.trim() !== '',
   };
   const voices = {
     chooseVoice: async (): Promise<string> => {

@@ -6,7 +6,10 @@ import { renderTemplate, TemplateError, validateTemplate } from '../ChatTemplate
 import { poolVoice, ViewerVoiceChooser } from '../ViewerVoiceChooser.ts';
 import type { Sentence } from '../../text/TextPart.ts';
 
-const text = { process: (input: string): Sentence[] => (input.trim() === '' ? [] : [{ parts: [{ language: 'zh', text: input }] }]) };
+const text = {
+  process: (input: string): Sentence[] => (input.trim() === '' ? [] : [{ parts: [{ language: 'zh', text: input }] }]),
+  hasReadableText: (input: string): boolean => input.trim() !== '',
+};
 const voices = { chooseVoice: async (): Promise<string> => 'default' };
 
 function event(overrides: Partial<ChatEvent> = {}): ChatEvent {

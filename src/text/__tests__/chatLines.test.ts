@@ -28,3 +28,19 @@ describe('chat lines read as a Mandarin speaker would', () => {
     });
   }
 });
+
+describe('hasReadableText', () => {
+  it('agrees with process() on every table line and on text that leaves nothing to read', () => {
+    const emojiDropped = new TextFrontEnd({ emoji: 'drop' });
+    const inputs = [...CHAT_LINES.map((line) => line.input), '', '   ', '\u200b\u200b', '😀😀', '!!!???', '。。。', '<>', '……', 'ok', '6'];
+    let empty = 0;
+    for (const input of inputs) {
+      for (const front of [frontEnd, emojiDropped]) {
+        const readable = front.process(input).length > 0;
+        if (!readable) empty += 1;
+        expect(front.hasReadableText(input), JSON.stringify(input)).toBe(readable);
+      }
+    }
+    expect(empty).toBeGreaterThanOrEqual(6); // the list really has unreadable inputs
+  });
+});
