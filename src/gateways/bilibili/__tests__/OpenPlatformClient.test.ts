@@ -97,7 +97,9 @@ describe('OpenPlatformClient against the fake Bilibili', () => {
     await fake.waitFor(() => fake.games.length === 2 && fake.liveConnections.some((c) => c.auth === fake.games[1]!.authBody), 5_000, 'a second game after INTERACTION_END');
     fake.expireGame(fake.games[1]!.gameId);
     await fake.waitFor(() => fake.games.length === 3 && fake.liveConnections.some((c) => c.auth === fake.games[2]!.authBody), 5_000, 'a third game after 7003');
-    expect(client.state.status).toBe('connected');
+    // The fake sees the auth packet before the client has read the server's reply to it.
+    await fake.waitFor(() => client.state.status === 'connected', 5_000, 'the client connected on the third game');
+    expect(calls(fake, '/v2/app/start')).toHaveLength(3);
   });
 
   it('keeps the connection through malformed packets', async () => {
