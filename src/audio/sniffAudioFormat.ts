@@ -57,8 +57,10 @@ function syncsafe(bytes: Uint8Array, offset: number): number | null {
 }
 
 /**
- * A lone 0xFFF sync word occurs by chance in 1 of ~4000 random files, so when the data is long
- * enough the header must be followed by another valid header exactly one frame later.
+ * A lone 0xFFF sync word occurs by chance in 1 of ~4000 random files, so the header must be followed by
+ * another valid header exactly one frame later, or the data must end exactly there (a one-frame file).
+ * A first frame longer than the data is not accepted: random bytes claim ADTS frames of up to 8 KB, which
+ * let 1 in 20,000 random 4 KB uploads through when "runs past the end" counted as a match.
  */
 function confirmsNextFrame(
   bytes: Uint8Array,
@@ -68,6 +70,7 @@ function confirmsNextFrame(
 ): boolean {
   if (frameLength <= 0) return false;
   const next = offset + frameLength;
+  if (bytes.length < next) return false;
   if (bytes.length < next + 4) return true;
   return isHeader(bytes, next);
 }
