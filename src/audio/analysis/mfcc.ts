@@ -31,9 +31,7 @@ export function mfccFrames(samples: Float32Array, sampleRate: number, options: M
   const hop = Math.max(1, Math.round((options.hopSeconds ?? 0.01) * sampleRate));
   const size = nextPowerOfTwo(frameLength);
   const window = analysisWindow('hamming', frameLength);
-  const low = hzToMel(options.lowHz ?? 60);
-  const high = hzToMel(Math.min(options.highHz ?? 8000, sampleRate / 2));
-  const edges = Array.from({ length: filterCount + 2 }, (_, i) => (melToHz(low + ((high - low) * i) / (filterCount + 1)) * size) / sampleRate);
+  const edges = melFilterEdgesHz(sampleRate, options).map((hz) => (hz * size) / sampleRate);
 
   const energies: number[] = [];
   for (let start = 0; start + frameLength <= samples.length; start += hop) {
@@ -56,15 +54,38 @@ export function mfccFrames(samples: Float32Array, sampleRate: number, options: M
       }
       logMel[m] = Math.log(Math.max(sum, 1e-12));
     }
-    const cepstrum = new Float64Array(count);
-    for (let c = 0; c < count; c += 1) {
-      let sum = 0;
-      for (let m = 0; m < filterCount; m += 1) sum += logMel[m]! * Math.cos((Math.PI * c * (m + 0.5)) / filterCount);
-      cepstrum[c] = (0.5 * sum) / filterCount;
-    }
-    out.push(cepstrum);
+    out.push(cepstrumOfLogMel(logMel, count));
   }
   return out;
+}
+
+/** Edges of the triangular mel filters (Hz): filter m spans edges m..m+2 and peaks at edge m+1. */
+export function melFilterEdgesHz(sampleRate: number, options: MfccOptions = {}): number[] {
+  const filterCount = options.filters ?? 26;
+  const low = hzToMel(options.lowHz ?? 60);
+  const high = hzToMel(Math.min(options.highHz ?? 8000, sampleRate / 2));
+  return Array.from({ length: filterCount + 2 }, (_, i) => melToHz(low + ((high - low) * i) / (filterCount + 1)));
+}
+
+/** Centre (peak) frequency of each mel filter (Hz). */
+export function melFilterCentresHz(sampleRate: number, options: MfccOptions = {}): number[] {
+  return melFilterEdgesHz(sampleRate, options).slice(1, -1);
+}
+
+/**
+ * Cepstrum c0..c(count−1) of a log-mel vector (natural log of power per filter), with mfccFrames' scaling.
+ * Linear, so the cepstrum of a change in log-mel power (e.g. an EQ's gain at each filter) is the change in
+ * cepstrum it causes.
+ */
+export function cepstrumOfLogMel(logMel: ArrayLike<number>, count = 13): Float64Array {
+  const filterCount = logMel.length;
+  const cepstrum = new Float64Array(count);
+  for (let c = 0; c < count; c += 1) {
+    let sum = 0;
+    for (let m = 0; m < filterCount; m += 1) sum += logMel[m]! * Math.cos((Math.PI * c * (m + 0.5)) / filterCount);
+    cepstrum[c] = (0.5 * sum) / filterCount;
+  }
+  return cepstrum;
 }
 
 export function meanCepstrum(frames: readonly Float64Array[]): Float64Array {

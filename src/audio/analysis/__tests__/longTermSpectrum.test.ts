@@ -59,3 +59,17 @@ describe('spectrumDistanceDb', () => {
     expect(() => spectrumDistanceDb([1, 2], [1])).toThrow(RangeError);
   });
 });
+
+describe('longTermSpectrum frequency resolution', () => {
+  const rate = 22050;
+  const tone = Float32Array.from({ length: rate * 2 }, (_, n) => Math.sin((2 * Math.PI * 200 * n) / rate));
+  const bandOf = (hz: number): number => THIRD_OCTAVE_CENTRES_HZ.findIndex((centre) => Math.abs(centre - hz) < 2);
+
+  it('keeps a 200 Hz fundamental out of the 250 Hz band with 150 ms frames (40 ms frames smear it in)', () => {
+    const long = longTermSpectrum(tone, rate, { frameSeconds: 0.15, hopSeconds: 0.05 }).bandDb;
+    const short = longTermSpectrum(tone, rate).bandDb;
+    const leak = (bands: Float64Array): number => bands[bandOf(200)]! - bands[bandOf(252)]!;
+    expect(leak(long)).toBeGreaterThan(25);
+    expect(leak(short)).toBeLessThan(leak(long) - 10);
+  });
+});

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FormantSummary, RobustFormants } from '../../../../audio/analysis/formants.ts';
-import { longTermSpectrum } from '../../../../audio/analysis/longTermSpectrum.ts';
+import { longTermSpectrum, spectrumDistanceDb } from '../../../../audio/analysis/longTermSpectrum.ts';
+import { meanCepstrum, melCepstralDistanceDb, mfccFrames } from '../../../../audio/analysis/mfcc.ts';
+import { sincResample } from '../../../../audio/analysis/sincResample.ts';
 import { THIRD_OCTAVE_CENTRES_HZ } from '../../../../audio/analysis/thirdOctaveBands.ts';
 import { estimateVocalTract, FORMANT_SCALE_RANGE } from '../estimateVocalTract.ts';
-import { EQ_HIGH_CUT_LIMIT_DB, EQ_LIMIT_DB, fitEqualiserGains } from '../fitEqualiser.ts';
+import { EQ_HIGH_CUT_LIMIT_DB, EQ_LIMIT_DB, fitEqualiserGains, OCTAVE_LIFT_LIMIT_DB } from '../fitEqualiser.ts';
 import { highBandLevelDb, spectralTiltDbPerOctave } from '../fitBuiltinVoiceProfile.ts';
 import { StreamingEqualiser } from '../StreamingEqualiser.ts';
 
@@ -66,7 +68,7 @@ describe('fitEqualiserGains', () => {
     for (let b = 1; b < 17; b += 1) expect(Math.abs(gains[b + 1]! - gains[b]! - 0.5)).toBeLessThanOrEqual(0.11);
   });
 
-  it('clamps boosts to +10 dB and treble cuts to −6 dB', () => {
+  it('clamps boosts to +10 dB and treble cuts to −9 dB', () => {
     const extreme = THIRD_OCTAVE_CENTRES_HZ.map((hz) => (hz < 1000 ? 0 : -60));
     const gains = fitEqualiserGains(extreme, flat);
     gains.forEach((gain, b) => {
@@ -92,6 +94,52 @@ describe('fitEqualiserGains', () => {
     const after = distance(referenceDb, longTermSpectrum(equalised, RATE).bandDb);
     expect(before).toBeGreaterThan(3);
     expect(after).toBeLessThan(0.25 * before);
+  });
+});
+
+describe('fitEqualiserGains in the voice\'s harmonic region', () => {
+  it('lifts a band at most OCTAVE_LIFT_LIMIT_DB above the band an octave below, up to twice the highest F0', () => {
+    const flat = THIRD_OCTAVE_CENTRES_HZ.map(() => -30);
+    // The reference has 8 dB more at 250 Hz (and 500 Hz) than the render, nothing more an octave below.
+    const reference = THIRD_OCTAVE_CENTRES_HZ.map((hz) => (Math.abs(hz - 252) < 2 || Math.abs(hz - 504) < 2 ? -22 : -30));
+    const band = (hz: number): number => THIRD_OCTAVE_CENTRES_HZ.findIndex((centre) => Math.abs(centre - hz) < 2);
+    const free = fitEqualiserGains(reference, flat);
+    expect(free[band(252)]! - free[band(126)]!).toBeGreaterThan(OCTAVE_LIFT_LIMIT_DB + 2);
+    const limited = fitEqualiserGains(reference, flat, { highestF0Hz: 200 });
+    expect(limited[band(252)]! - limited[band(126)]!).toBeLessThanOrEqual(OCTAVE_LIFT_LIMIT_DB + 0.1);
+    // 504 Hz lies above 2 × 200 Hz: not limited (compared with a band far from both; the level offset differs).
+    expect(limited[band(504)]! - limited[band(2016)]!).toBeCloseTo(free[band(504)]! - free[band(2016)]!, 0);
+  });
+});
+
+describe('fitEqualiserGains with a cepstral target', () => {
+  const cepstrumOf = (samples: Float32Array): Float64Array => meanCepstrum(mfccFrames(sincResample(samples, RATE, 16000), 16000));
+  const shaped = (gains: readonly number[], seed: number): Float32Array => new StreamingEqualiser(gains, RATE).processFloat(noise(RATE * 2, seed));
+
+  it('gives up spectrum distance for cepstral distance only as far as asked, and the real filter follows the model', () => {
+    // Conflicting targets: the long-term spectrum wants a treble lift, the cepstrum a treble cut.
+    const lift = THIRD_OCTAVE_CENTRES_HZ.map((hz) => (hz > 2000 ? 8 : 0));
+    const cut = THIRD_OCTAVE_CENTRES_HZ.map((hz) => (hz > 2000 ? -6 : 0));
+    const render = noise(RATE * 2, 99);
+    const referenceDb = longTermSpectrum(shaped(lift, 5), RATE).bandDb;
+    const renderDb = longTermSpectrum(render, RATE).bandDb;
+    const referenceCepstrum = cepstrumOf(shaped(cut, 5));
+    const renderCepstrum = cepstrumOf(render);
+    const measure = (gains: readonly number[]): { ltas: number; mcd: number } => {
+      const equalised = new StreamingEqualiser(gains, RATE).processFloat(render.slice());
+      return { ltas: spectrumDistanceDb(referenceDb, longTermSpectrum(equalised, RATE).bandDb), mcd: melCepstralDistanceDb(referenceCepstrum, cepstrumOf(equalised)) };
+    };
+    const spectrumOnly = measure(fitEqualiserGains(referenceDb, renderDb));
+    const start = melCepstralDistanceDb(referenceCepstrum, renderCepstrum);
+    const withinDb = 0.5 * start;
+    const joint = measure(fitEqualiserGains(referenceDb, renderDb, { cepstra: { reference: referenceCepstrum, render: renderCepstrum, withinDb } }));
+    expect(spectrumOnly.mcd).toBeGreaterThan(start);
+    // The linear model (EQ response at each mel centre) is good to a few tenths of a dB.
+    expect(joint.mcd).toBeLessThan(withinDb + 0.4);
+    expect(joint.ltas).toBeGreaterThan(spectrumOnly.ltas);
+    // Already within reach: the cepstral target changes nothing.
+    const relaxed = fitEqualiserGains(referenceDb, renderDb, { cepstra: { reference: referenceCepstrum, render: renderCepstrum, withinDb: 99 } });
+    expect(relaxed).toEqual(fitEqualiserGains(referenceDb, renderDb));
   });
 });
 
