@@ -5,10 +5,17 @@ export interface PitchStretchOptions {
   /** Pivot of the stretch (Hz): a voiced frame at this F0 keeps its pitch. */
   readonly centreHz: number;
   /**
-   * Multiplies every voiced frame's distance from `centreHz` in log-F0 (semitones): 1.5 turns a 6-semitone
-   * range into 9. Affine in log-F0, so the shape of each pitch contour (Mandarin tones) is kept exactly.
+   * Multiplies every voiced frame's (with `factorBelow`, every higher frame's) distance from `centreHz` in
+   * log-F0 (semitones): 1.5 turns a 6-semitone range into 9. Affine in log-F0, so the shape of each pitch
+   * contour (Mandarin tones) is kept exactly.
    */
   readonly factor: number;
+  /**
+   * The factor for frames below `centreHz` when it differs from the one above (default `factor`): a voice
+   * whose pitch reaches further up than down from its median (common in lively read speech) needs its upper
+   * half stretched more than its lower half. Still affine in log-F0 on each side, continuous at the centre.
+   */
+  readonly factorBelow?: number;
   /** Lowest F0 tracked; also bounds the analysis window and the output delay. Default 50 Hz. */
   readonly minFrequencyHz?: number;
   /** Highest F0 tracked. Default 500 Hz. */
@@ -100,8 +107,8 @@ class SampleStore {
  * Streaming TD-PSOLA pitch-range stretch (Moulines & Charpentier 1990) for clean, synthetic speech: YIN
  * finds the F0 of each 10 ms frame, analysis marks are placed one per period on the waveform's main peak
  * (every 5 ms where unvoiced), and two-period Hann-windowed grains are overlap-added at synthesis marks spaced
- * by the new period. The new F0 is centre·(F0/centre)^factor, so the spectral envelope (formants) and the
- * timing stay, and only the pitch range changes. Chunk boundaries make no difference: the output is a
+ * by the new period. The new F0 is centre·(F0/centre)^factor (with its own factor below the centre, if
+ * given), so the spectral envelope (formants) and the timing stay, and only the pitch range changes. Chunk boundaries make no difference: the output is a
  * function of the input stream alone; it lags the input by ≈ 5 of the longest periods plus one analysis
  * window (≈ 0.14 s at 50 Hz), which `flush` releases at the end.
  */
@@ -109,6 +116,7 @@ export class PsolaPitchStretcher {
   readonly #rate: number;
   readonly #centreHz: number;
   readonly #exponent: number;
+  readonly #exponentBelow: number;
   readonly #minHz: number;
   readonly #maxHz: number;
   readonly #hop: number;
@@ -134,12 +142,14 @@ export class PsolaPitchStretcher {
   #flushed = false;
 
   constructor(options: PitchStretchOptions) {
-    if (!(options.centreHz > 0) || !Number.isFinite(options.factor) || options.factor <= 0) {
-      throw new RangeError(`Pitch stretch needs a positive centre and factor (got ${options.centreHz} Hz, ×${options.factor}).`);
+    const factorBelow = options.factorBelow ?? options.factor;
+    if (!(options.centreHz > 0) || !Number.isFinite(options.factor) || options.factor <= 0 || !Number.isFinite(factorBelow) || factorBelow <= 0) {
+      throw new RangeError(`Pitch stretch needs a positive centre and factors (got ${options.centreHz} Hz, ×${options.factor} above, ×${factorBelow} below).`);
     }
     this.#rate = options.sampleRate;
     this.#centreHz = options.centreHz;
     this.#exponent = options.factor - 1;
+    this.#exponentBelow = factorBelow - 1;
     this.#minHz = options.minFrequencyHz ?? 50;
     this.#maxHz = options.maxFrequencyHz ?? 500;
     const layout = yinFrameLayout(this.#rate, { minFrequencyHz: this.#minHz, hopSeconds: PITCH_HOP_SECONDS });
@@ -309,7 +319,8 @@ export class PsolaPitchStretcher {
     if (source + right > this.#input.end) return false;
 
     const f0 = this.#markF0[index]!;
-    const ratio = f0 > 0 ? Math.min(MAX_SHIFT_RATIO, Math.max(1 / MAX_SHIFT_RATIO, (f0 / this.#centreHz) ** this.#exponent)) : 1;
+    const exponent = f0 >= this.#centreHz ? this.#exponent : this.#exponentBelow;
+    const ratio = f0 > 0 ? Math.min(MAX_SHIFT_RATIO, Math.max(1 / MAX_SHIFT_RATIO, (f0 / this.#centreHz) ** exponent)) : 1;
     const target = Math.round(at);
     this.#output.extendTo(target + right);
     this.#output.add(target, this.#input.at(source));

@@ -2,6 +2,7 @@ import initializeEspeak from '@echogarden/espeak-ng-emscripten';
 import type { ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
 import type { EspeakSegment } from '../../../src/synthesis/engines/builtin/EspeakWorkerMessage.ts';
 import { concatSamples, int16ToFloat32 } from '../../../src/audio/pcm.ts';
+import { withFixedClock } from '../../../src/synthesis/engines/builtin/withFixedClock.ts';
 
 /** espeak's stock voices and variants, driven directly (no profile, no EQ): the baselines of the benchmark. */
 export class StockRenderer {
@@ -13,7 +14,7 @@ export class StockRenderer {
 
   static async create(): Promise<StockRenderer> {
     const module = await initializeEspeak();
-    return new StockRenderer(new module.eSpeakNGWorker());
+    return new StockRenderer(withFixedClock(() => new module.eSpeakNGWorker()));
   }
 
   get sampleRate(): number {

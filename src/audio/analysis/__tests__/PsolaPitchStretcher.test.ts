@@ -26,8 +26,8 @@ function voiced(seconds: number, f0At: (t: number) => number): Float32Array {
   return resonate(pulses, RATE, FORMANTS);
 }
 
-function stretchWhole(input: Float32Array, centreHz: number, factor: number): Float32Array {
-  const stretcher = new PsolaPitchStretcher({ sampleRate: RATE, centreHz, factor });
+function stretchWhole(input: Float32Array, centreHz: number, factor: number, factorBelow?: number): Float32Array {
+  const stretcher = new PsolaPitchStretcher({ sampleRate: RATE, centreHz, factor, ...(factorBelow === undefined ? {} : { factorBelow }) });
   const head = stretcher.process(input);
   const tail = stretcher.flush();
   const out = new Float32Array(head.length + tail.length);
@@ -68,6 +68,19 @@ describe('PsolaPitchStretcher', () => {
     // Each note is 1.5× as far from the centre in semitones: 0 → −6.75 … 9 → +6.75 around it.
     steps.forEach((semitones, i) => {
       expect(Math.abs(hzToSemitones(measured[i]!, centre) - 1.5 * (semitones - 4.5))).toBeLessThan(0.2);
+    });
+  });
+
+  it('stretches the notes above and below the centre by their own factors', () => {
+    const steps = [0, 3, 6, 9];
+    const input = voiced(1.6, (t) => 90 * 2 ** (steps[Math.min(3, Math.floor(t / 0.4))]! / 12));
+    const centre = 90 * 2 ** (4.5 / 12);
+    // Upper half widened 1.6×, lower half narrowed to 0.8×: −4.5 → −3.6, −1.5 → −1.2, +1.5 → +2.4, +4.5 → +7.2 st.
+    const out = stretchWhole(input, centre, 1.6, 0.8);
+    const measured = steps.map((_, i) => medianHz(out.subarray(Math.round((0.4 * i + 0.1) * RATE), Math.round((0.4 * i + 0.3) * RATE))));
+    steps.forEach((semitones, i) => {
+      const offset = semitones - 4.5;
+      expect(Math.abs(hzToSemitones(measured[i]!, centre) - (offset > 0 ? 1.6 : 0.8) * offset)).toBeLessThan(0.2);
     });
   });
 
@@ -168,5 +181,6 @@ describe('PsolaPitchStretcher', () => {
   it('rejects a non-positive centre or factor', () => {
     expect(() => new PsolaPitchStretcher({ sampleRate: RATE, centreHz: 0, factor: 1.2 })).toThrow(RangeError);
     expect(() => new PsolaPitchStretcher({ sampleRate: RATE, centreHz: 100, factor: 0 })).toThrow(RangeError);
+    expect(() => new PsolaPitchStretcher({ sampleRate: RATE, centreHz: 100, factor: 1.2, factorBelow: -1 })).toThrow(RangeError);
   });
 });

@@ -79,8 +79,10 @@ export interface BuiltinVoiceProfileV2 extends ProfileCore {
 export interface PitchStretch {
   /** F0 (Hz) that stays put: the fitted voice's median. */
   readonly centreHz: number;
-  /** Semitone distances from the centre are multiplied by this. */
+  /** Semitone distances from the centre are multiplied by this (above the centre only, if `factorBelow` is set). */
   readonly factor: number;
+  /** Version 4: its own factor for F0 below the centre (a reference whose pitch reaches further up than down). */
+  readonly factorBelow?: number;
 }
 
 /** Version 3 adds an optional pitch-range stretch applied to espeak's output before the EQ. */
@@ -91,12 +93,20 @@ export interface BuiltinVoiceProfileV3 extends Omit<BuiltinVoiceProfileV2, 'vers
 }
 
 /**
+ * Version 4 has the shape of version 3, but its pitch stretch may carry a separate factor below the centre
+ * (versions 3 readers would apply the upper factor to both sides, so the version changes).
+ */
+export interface BuiltinVoiceProfileV4 extends Omit<BuiltinVoiceProfileV3, 'version'> {
+  readonly version: 4;
+}
+
+/**
  * What the builtin (espeak-ng) engine stores per voice in `Voice.features.builtin` (about 1 KB of JSON).
- * Versioned: version-1 and version-2 profiles are still read as they are (no migration; what they lack is
+ * Versioned: versions 1–3 are still read as they are (no migration; what they lack is
  * simply not applied); profiles of an unknown version are ignored (the voice then speaks with the stock
  * voice) rather than misread.
  */
-export type BuiltinVoiceProfile = BuiltinVoiceProfileV1 | BuiltinVoiceProfileV2 | BuiltinVoiceProfileV3;
+export type BuiltinVoiceProfile = BuiltinVoiceProfileV1 | BuiltinVoiceProfileV2 | BuiltinVoiceProfileV3 | BuiltinVoiceProfileV4;
 
 /** Stretch factors the fit never leaves; beyond them the value is treated as corrupt. */
 export const PITCH_STRETCH_LIMITS = [0.5, 2.5] as const;
@@ -160,17 +170,21 @@ function parseFit(value: unknown): FitReport | null {
   };
 }
 
-function parseStretch(value: unknown): PitchStretch | null | undefined {
+const isStretchFactor = (value: unknown): value is number => isFiniteNumber(value) && value >= PITCH_STRETCH_LIMITS[0] && value <= PITCH_STRETCH_LIMITS[1];
+
+/** Version 3 stretches have one factor (a `factorBelow` there is not ours and is dropped); version 4 may have two. */
+function parseStretch(value: unknown, version: 3 | 4): PitchStretch | null | undefined {
   if (value === null) return null;
   const record = asRecord(value);
   if (record === null) return undefined;
-  const { centreHz, factor } = record;
+  const { centreHz, factor, factorBelow } = record;
   if (!isFiniteNumber(centreHz) || centreHz < 30 || centreHz > 1000) return undefined;
-  if (!isFiniteNumber(factor) || factor < PITCH_STRETCH_LIMITS[0] || factor > PITCH_STRETCH_LIMITS[1]) return undefined;
-  return { centreHz, factor };
+  if (!isStretchFactor(factor)) return undefined;
+  if (version === 3 || factorBelow === undefined) return { centreHz, factor };
+  return isStretchFactor(factorBelow) ? { centreHz, factor, factorBelow } : undefined;
 }
 
-/** Reads a stored profile (version 1, 2 or 3), or null when the value is not a valid profile. */
+/** Reads a stored profile (version 1 to 4), or null when the value is not a valid profile. */
 export function parseBuiltinVoiceProfile(value: unknown): BuiltinVoiceProfile | null {
   const record = asRecord(value);
   if (record === null) return null;
@@ -180,17 +194,18 @@ export function parseBuiltinVoiceProfile(value: unknown): BuiltinVoiceProfile | 
     const measured = parsePitch(record['measured']);
     return measured === null ? { version: 1, ...core } : { version: 1, ...core, measured };
   }
-  if (record['version'] === 2 || record['version'] === 3) {
+  const version = record['version'];
+  if (version === 2 || version === 3 || version === 4) {
     const { eqDb } = record;
     // EQ gains beyond ±24 dB are not something the fit produces: treat as corrupt rather than blast the listener.
     if (!Array.isArray(eqDb) || eqDb.length !== EQ_BAND_COUNT || !eqDb.every((gain) => isFiniteNumber(gain) && Math.abs(gain) <= 24)) return null;
     const measured = parseMeasurements(record['measured']);
     const fit = parseFit(record['fit']);
     if (measured === null || fit === null) return null;
-    if (record['version'] === 2) return { version: 2, ...core, eqDb: eqDb as number[], measured, fit };
-    const pitchStretch = parseStretch(record['pitchStretch']);
+    if (version === 2) return { version: 2, ...core, eqDb: eqDb as number[], measured, fit };
+    const pitchStretch = parseStretch(record['pitchStretch'], version);
     if (pitchStretch === undefined) return null;
-    return { version: 3, ...core, eqDb: eqDb as number[], measured, fit, pitchStretch };
+    return { version, ...core, eqDb: eqDb as number[], measured, fit, pitchStretch };
   }
   return null;
 }
@@ -201,10 +216,11 @@ export function equaliserOf(profile: BuiltinVoiceProfile): readonly number[] | n
   return profile.eqDb;
 }
 
-/** The pitch stretch a profile asks for, or null when it has none (versions 1 and 2, or a factor of 1). */
+/** The pitch stretch a profile asks for, or null when it has none (versions 1 and 2, or factors of 1). */
 export function pitchStretchOf(profile: BuiltinVoiceProfile): PitchStretch | null {
-  if (profile.version !== 3 || profile.pitchStretch === null || profile.pitchStretch.factor === 1) return null;
-  return profile.pitchStretch;
+  if ((profile.version !== 3 && profile.version !== 4) || profile.pitchStretch === null) return null;
+  const { factor, factorBelow } = profile.pitchStretch;
+  return factor === 1 && (factorBelow ?? 1) === 1 ? null : profile.pitchStretch;
 }
 
 /**

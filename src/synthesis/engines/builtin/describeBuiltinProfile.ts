@@ -1,5 +1,5 @@
 import { THIRD_OCTAVE_CENTRES_HZ } from '../../../audio/analysis/thirdOctaveBands.ts';
-import { type BuiltinVoiceProfile, type ClipMeasurementProblem, DEFAULT_BASE_VARIANT } from './BuiltinVoiceProfile.ts';
+import { type BuiltinVoiceProfile, type ClipMeasurementProblem, DEFAULT_BASE_VARIANT, pitchStretchOf } from './BuiltinVoiceProfile.ts';
 
 const PROBLEM_TEXT: Readonly<Record<ClipMeasurementProblem, string>> = {
   'little-voiced-speech': 'The clip has little clearly voiced speech, so these numbers are rough; 10–30 s of continuous talking works best.',
@@ -63,9 +63,13 @@ export function describeBuiltinProfile(profile: BuiltinVoiceProfile): string[] {
   if (profile.formantScale !== 1) {
     shaping.push(`vowel resonances ${profile.formantScale > 1 ? 'raised' : 'lowered'} ${Math.abs(Math.round((profile.formantScale - 1) * 100))} %`);
   }
-  if (profile.version === 3 && profile.pitchStretch !== null && profile.pitchStretch.factor !== 1) {
-    const percent = Math.round(Math.abs(profile.pitchStretch.factor - 1) * 100);
-    shaping.push(`pitch movement ${profile.pitchStretch.factor > 1 ? 'widened' : 'narrowed'} ${percent} % beyond what the synthesizer does itself`);
+  const stretch = pitchStretchOf(profile);
+  if (stretch !== null) {
+    const change = (factor: number): string =>
+      Math.round(Math.abs(factor - 1) * 100) === 0 ? 'unchanged' : `${factor > 1 ? 'widened' : 'narrowed'} ${Math.round(Math.abs(factor - 1) * 100)} %`;
+    const below = stretch.factorBelow ?? stretch.factor;
+    if (below === stretch.factor) shaping.push(`pitch movement ${change(stretch.factor)} beyond what the synthesizer does itself`);
+    else shaping.push(`pitch movement above the middle ${change(stretch.factor)} and below it ${change(below)} beyond what the synthesizer does itself`);
   }
   if (profile.speed !== 1) shaping.push(`speaks ${profile.speed > 1 ? 'faster' : 'slower'} (${profile.speed.toFixed(2)}× normal)`);
   let boost = 0;

@@ -11,13 +11,14 @@ import type { AnalyseRequest, EspeakWorkerData, EspeakWorkerRequest, EspeakWorke
 import { fitBuiltinVoiceProfile } from './fitBuiltinVoiceProfile.ts';
 import { NoVoicedSpeechError } from './NoVoicedSpeechError.ts';
 import { StreamingVoiceShaper } from './StreamingVoiceShaper.ts';
+import { withFixedClock } from './withFixedClock.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('espeakWorker.ts must run as a worker thread.');
 const cancelSignal = new Int32Array((workerData as EspeakWorkerData).cancelSignal);
 
 const espeakModule = await initializeEspeak();
-const espeak = new espeakModule.eSpeakNGWorker();
+const espeak = withFixedClock(() => new espeakModule.eSpeakNGWorker());
 const writtenVariants = new Set<string>();
 
 function post(message: EspeakWorkerResponse, transfer: ArrayBuffer[] = []): void {

@@ -13,7 +13,7 @@ import { int16ToFloat32 } from '../../../audio/pcm.ts';
 import type { Language } from '../../../text/TextPart.ts';
 import {
   type BuiltinVoiceProfile,
-  type BuiltinVoiceProfileV3,
+  type BuiltinVoiceProfileV4,
   type ClipMeasurementProblem,
   DEFAULT_BASE_VARIANT,
   type PitchStretch,
@@ -52,15 +52,33 @@ const MAX_PITCH_SPREAD: Readonly<Record<Language, number>> = { en: Math.log(3), 
 /**
  * The range espeak's band could not reach is made up after synthesis by a log-F0 stretch around the median
  * (PsolaPitchStretcher), which keeps contour shapes. Only used when the band misses the range by more than
- * MIN_PITCH_STRETCH (≈ 0.4 st on a 7 st range), and within these factors. Mandarin gets at most 1.2: the
- * stretch itself is exact, but grains at voicing edges and in creaky low tone ends still bend the contour a
- * little (bench: tone correlation with stock espeak 0.954 at 1.2 and 0.91 at 1.34 for a low male voice).
+ * MIN_PITCH_STRETCH (≈ 0.4 st on a 7 st range), and within these factors.
  */
 const MIN_PITCH_STRETCH = 1.06;
-/** Mandarin is stretched only when its capped band misses the range by more than this (semitones). */
+/**
+ * Mandarin is stretched when its capped band misses the range by more than this (semitones), and then only
+ * above the median, by MANDARIN_MAX_UPPER_STRETCH: the stretch bends tones in their creaky low ends, not in
+ * the clean upper ones (libri/zh, tone correlation with stock espeak: 1.2 on both halves 0.945, 1.6 above and
+ * 1 below 0.954 with a wider range; 1.34 on both halves once gave 0.91), and measured by the fit's own
+ * estimator the stretched render still falls short of the reference's range by ~2 st, so the cap is where a
+ * closer fit would end anyway.
+ */
 const MANDARIN_STRETCH_FROM_SEMITONES = 2;
-export const PITCH_STRETCH_RANGE: Readonly<Record<Language, readonly [number, number]>> = { en: [0.75, 1.8], zh: [0.75, 1.2] };
-
+const MANDARIN_MAX_UPPER_STRETCH = 1.6;
+/**
+ * A Mandarin render is also stretched above the median when the reference reaches clearly further up than
+ * down from its median (by more than MANDARIN_SKEWED_REFERENCE_SEMITONES) and the render's upper half falls
+ * short by more than MANDARIN_SKEW_FROM_SEMITONES. espeak's tones sit about symmetrically around their
+ * median, but lively read speech need not (the female alsa reference: +5.3 st, −2.6 st): its highest tones,
+ * and the long-term spectrum's band around 250 Hz that their fundamental fills, stayed out of reach (LTAS
+ * 3.6–3.8 dB, target 3.5). That factor stays within MANDARIN_MAX_SKEW (1.25 above: tone correlation 0.958;
+ * 1.4 above and 0.8 below: 0.93). The reference must be skewed itself: a render skewed downward alone (creaky
+ * low tone ends of a symmetric male voice) is no reason to stretch (tidigits/zh: tone correlation 0.98 → 0.94).
+ */
+const MANDARIN_SKEWED_REFERENCE_SEMITONES = 1.5;
+const MANDARIN_SKEW_FROM_SEMITONES = 1;
+const MANDARIN_MAX_SKEW = 1.25;
+export const PITCH_STRETCH_RANGE: Readonly<Record<Language, readonly [number, number]>> = { en: [0.75, 1.8], zh: [1, MANDARIN_MAX_UPPER_STRETCH] };
 
 const PITCH_OPTIONS = { minFrequencyHz: 60, maxFrequencyHz: 500, hopSeconds: 0.01 } as const;
 const ANALYSIS_RATE_HZ = 16000;
@@ -168,14 +186,29 @@ export function highBandLevelDb(bandDb: ArrayLike<number>): number {
   return mean(4000, 6500) - mean(500, 2000);
 }
 
-/** Stretch that takes the fitted render's range to the reference's, or null when the band got close enough. */
-function fitPitchStretch(reference: PitchStatistics, render: PitchStatistics | null, language: Language): PitchStretch | null {
+/**
+ * Stretch that takes the fitted render's range toward the reference's, or null when the band got close
+ * enough. English: one factor for both halves, the range ratio (its band reaches most of the range itself).
+ * Mandarin: the upper half only (see MANDARIN_STRETCH_FROM_SEMITONES and MANDARIN_SKEWED_REFERENCE_SEMITONES).
+ */
+export function fitPitchStretch(reference: PitchStatistics, render: PitchStatistics | null, language: Language): PitchStretch | null {
   if (render === null || render.rangeSemitones <= 0) return null;
-  if (language === 'zh' && Math.abs(reference.rangeSemitones - render.rangeSemitones) <= MANDARIN_STRETCH_FROM_SEMITONES) return null;
-  const [low, high] = PITCH_STRETCH_RANGE[language];
-  const factor = clamp(reference.rangeSemitones / render.rangeSemitones, low, high);
-  if (Math.abs(Math.log(factor)) < Math.log(MIN_PITCH_STRETCH)) return null;
-  return { centreHz: round(render.medianHz, 1), factor: round(factor, 3) };
+  const centreHz = round(render.medianHz, 1);
+  if (language === 'en') {
+    const [low, high] = PITCH_STRETCH_RANGE.en;
+    const factor = clamp(reference.rangeSemitones / render.rangeSemitones, low, high);
+    return Math.abs(Math.log(factor)) < Math.log(MIN_PITCH_STRETCH) ? null : { centreHz, factor: round(factor, 3) };
+  }
+  if (reference.rangeSemitones - render.rangeSemitones > MANDARIN_STRETCH_FROM_SEMITONES) {
+    return { centreHz, factor: MANDARIN_MAX_UPPER_STRETCH, factorBelow: 1 };
+  }
+  const upperReference = reference.p95Semitones - reference.medianSemitones;
+  const lowerReference = reference.medianSemitones - reference.p5Semitones;
+  const upperRender = render.p95Semitones - render.medianSemitones;
+  const skewed = upperReference - lowerReference > MANDARIN_SKEWED_REFERENCE_SEMITONES;
+  if (!skewed || upperRender <= 0.1 || upperReference - upperRender <= MANDARIN_SKEW_FROM_SEMITONES) return null;
+  const factor = clamp(upperReference / upperRender, 1, MANDARIN_MAX_SKEW);
+  return factor < MIN_PITCH_STRETCH ? null : { centreHz, factor: round(factor, 3), factorBelow: 1 };
 }
 
 /** Less voiced speech than this (strict YIN voicing) makes the statistics rough. */
@@ -204,7 +237,7 @@ export interface FitOptions {
  * 5. static EQ from the long-term-spectrum difference between the reference and the fitted voice;
  * 6. self-check: how close the fitted voice (with EQ) and the stock voice are, with the same estimators.
  */
-export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfileV3 {
+export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, renderer: ProfileRenderer, options: FitOptions = {}): BuiltinVoiceProfileV4 {
   const ref = analysed(clip.samples, clip.sampleRate);
   const reference = ref.pitch;
   if (reference === null || reference.voicedFrames < 10) throw new NoVoicedSpeechError();
@@ -310,7 +343,7 @@ export function fitBuiltinVoiceProfile(clip: DecodedClip, language: Language, re
     problems,
   };
   return {
-    version: 3,
+    version: 4,
     ...core,
     pitchStretch,
     eqDb,

@@ -151,10 +151,10 @@ describe('BuiltinEngine voice profiles', () => {
     const referenceF0 = measurePitch(reference, engine.sampleRate)!.medianHz;
 
     const fitted = await engine.analyseVoice({ samples: reference, sampleRate: engine.sampleRate }, 'Thank you all for coming.', 'en');
-    expect(fitted.version).toBe(3);
+    expect(fitted.version).toBe(4);
     expect(fitted.measured?.medianHz).toBeCloseTo(referenceF0, -1);
     // espeak copying espeak: the fitted colour is near, and no nearer than, a same-voice floor.
-    if (fitted.version === 3) {
+    if (fitted.version === 4) {
       expect(fitted.fit.medianErrorSemitones).toBeLessThan(1.5);
       expect(fitted.fit.spectrumDistanceDb).toBeLessThan(3);
       expect(fitted.eqDb).toHaveLength(19);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BuiltinVoiceProfileV3, equaliserOf, parseBuiltinVoiceProfile, pitchStretchOf } from '../BuiltinVoiceProfile.ts';
+import { type BuiltinVoiceProfileV3, type BuiltinVoiceProfileV4, equaliserOf, parseBuiltinVoiceProfile, pitchStretchOf } from '../BuiltinVoiceProfile.ts';
 import { describeBuiltinProfile } from '../describeBuiltinProfile.ts';
 import { PROFILE_V2 } from './profileV2.ts';
 
@@ -88,5 +88,28 @@ describe('version 3 (pitch stretch)', () => {
   it('says when the pitch movement was widened after synthesis', () => {
     expect(describeBuiltinProfile(v3).join('\n')).toContain('pitch movement widened 20 %');
     expect(describeBuiltinProfile({ ...v3, pitchStretch: null }).join('\n')).not.toContain('pitch movement');
+  });
+});
+
+describe('version 4 (separate stretch below the centre)', () => {
+  const v4: BuiltinVoiceProfileV4 = { ...PROFILE_V2, version: 4, pitchStretch: { centreHz: 188, factor: 1.3, factorBelow: 0.9 } };
+
+  it('round-trips with both factors, and a version 3 stretch keeps one factor for both sides', () => {
+    expect(parseBuiltinVoiceProfile(JSON.parse(JSON.stringify(v4)))).toEqual(v4);
+    expect(pitchStretchOf(v4)).toEqual({ centreHz: 188, factor: 1.3, factorBelow: 0.9 });
+    // A version 3 reader never wrote factorBelow: one there is dropped rather than half-applied.
+    expect(pitchStretchOf(parseBuiltinVoiceProfile({ ...v4, version: 3 })!)).toEqual({ centreHz: 188, factor: 1.3 });
+    expect(pitchStretchOf({ ...v4, pitchStretch: { centreHz: 188, factor: 1, factorBelow: 1 } })).toBeNull();
+    expect(pitchStretchOf({ ...v4, pitchStretch: { centreHz: 188, factor: 1, factorBelow: 1.2 } })).not.toBeNull();
+  });
+
+  it('rejects an absurd lower factor', () => {
+    expect(parseBuiltinVoiceProfile({ ...v4, pitchStretch: { centreHz: 188, factor: 1.3, factorBelow: 0.1 } })).toBeNull();
+  });
+
+  it('describes each half of the stretch', () => {
+    const text = describeBuiltinProfile(v4).join('\n');
+    expect(text).toContain('above the middle widened 30 %');
+    expect(text).toContain('below it narrowed 10 %');
   });
 });
