@@ -125,7 +125,9 @@ describe('OBS overlay page in Chromium', () => {
     expect(longSpan[1]).toBeLessThan(skipped.audioTime + 0.03);
     const [expected] = synthesisedSeconds(bot, 2);
     expect(longSpan[1] - longSpan[0]).toBeLessThan((expected as number) - 1);
-    const nextSpan = meter.spans.find(([start]) => start > longSpan[1]) as [number, number];
+    // 'started' is reported when the page schedules the audio; the meter hears it a few frames later.
+    await expect.poll(async () => (await readMeter(overlay)).spans.some(([start]) => start > longSpan[1]), { timeout: 5_000 }).toBe(true);
+    const nextSpan = (await readMeter(overlay)).spans.find(([start]) => start > longSpan[1]) as [number, number];
     expect(nextSpan[0]).toBeGreaterThan(startedNext.audioTime - 0.03);
     await waitForEvent(overlay, 'ended', waiting.id);
     await control.close();
