@@ -69,11 +69,13 @@ export function pitchStatistics(f0: ArrayLike<number>, options: PitchStatisticsO
   }
   folded.sort();
 
-  const medianHz = percentile(folded, 50);
-  const p5Hz = percentile(folded, 5);
-  const p95Hz = percentile(folded, 95);
+  return pitchSummary(folded.length, percentile(folded, 5), percentile(folded, 50), percentile(folded, 95));
+}
+
+/** The statistics of `voicedFrames` frames with these percentiles, the semitone fields derived from them. */
+export function pitchSummary(voicedFrames: number, p5Hz: number, medianHz: number, p95Hz: number): PitchStatistics {
   return {
-    voicedFrames: folded.length,
+    voicedFrames,
     medianHz,
     p5Hz,
     p95Hz,

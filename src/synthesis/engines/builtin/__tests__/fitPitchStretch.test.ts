@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hzToSemitones, type PitchStatistics } from '../../../../audio/analysis/pitchStatistics.ts';
+import { pitchSummary, type PitchStatistics } from '../../../../audio/analysis/pitchStatistics.ts';
 import { fitPitchStretch, PITCH_STRETCH_RANGE } from '../fitBuiltinVoiceProfile.ts';
 
-function stats(p5Hz: number, medianHz: number, p95Hz: number): PitchStatistics {
-  return {
-    voicedFrames: 500,
-    medianHz,
-    p5Hz,
-    p95Hz,
-    medianSemitones: hzToSemitones(medianHz),
-    p5Semitones: hzToSemitones(p5Hz),
-    p95Semitones: hzToSemitones(p95Hz),
-    rangeSemitones: hzToSemitones(p95Hz, p5Hz),
-  };
-}
+const stats = (p5Hz: number, medianHz: number, p95Hz: number): PitchStatistics => pitchSummary(500, p5Hz, medianHz, p95Hz);
 
 /** F0 `semitones` away from `hz`. */
 const at = (hz: number, semitones: number): number => hz * 2 ** (semitones / 12);

@@ -3,6 +3,7 @@ import type { FormantSummary, RobustFormants } from '../../../../audio/analysis/
 import { longTermSpectrum, spectrumDistanceDb } from '../../../../audio/analysis/longTermSpectrum.ts';
 import { meanCepstrum, melCepstralDistanceDb, mfccFrames } from '../../../../audio/analysis/mfcc.ts';
 import { sincResample } from '../../../../audio/analysis/sincResample.ts';
+import { whiteNoise } from '../../../../audio/analysis/__tests__/syntheticSignals.ts';
 import { THIRD_OCTAVE_CENTRES_HZ } from '../../../../audio/analysis/thirdOctaveBands.ts';
 import { estimateVocalTract, FORMANT_SCALE_RANGE } from '../estimateVocalTract.ts';
 import { EQ_HIGH_CUT_LIMIT_DB, EQ_LIMIT_DB, fitEqualiserGains, OCTAVE_LIFT_LIMIT_DB } from '../fitEqualiser.ts';
@@ -19,17 +20,7 @@ function robust(...summaries: FormantSummary[]): RobustFormants {
   return { best: summaries[0]!, byCeiling: summaries };
 }
 
-function noise(length: number, seed = 7): Float32Array {
-  const out = new Float32Array(length);
-  let state = seed;
-  for (let i = 0; i < length; i += 1) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = ((state >>> 0) / 0xffffffff - 0.5) * 0.2;
-  }
-  return out;
-}
+const noise = (length: number, seed = 7): Float32Array => whiteNoise(length, 0.1, seed);
 
 describe('estimateVocalTract', () => {
   const base = robust(summary([500, 1500, 2500]));
