@@ -28,7 +28,8 @@ interface RawField {
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
-function varint(value: number | bigint): number[] {
+/** A protobuf varint's bytes. */
+export function varint(value: number | bigint): number[] {
   // Negative int64 values are 10-byte two's complement varints.
   let n = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];

@@ -1,28 +1,17 @@
 /*
- * Builds small ONNX models for tests by writing the protobuf bytes directly (no dependencies).
+ * Builds small ONNX models for tests by writing the protobuf bytes directly (varints as the model editor writes them).
  * Field numbers follow onnx.proto: ModelProto{ir_version 1, graph 7, opset_import 8},
  * GraphProto{node 1, name 2, initializer 5, input 11, output 12}, NodeProto{input 1, output 2, name 3,
  * op_type 4, attribute 5}, TensorProto{dims 1, data_type 2, name 8, raw_data 9, external_data 13,
  * data_location 14}, AttributeProto{name 1, f 2, i 3, s 4, ints 8, type 20}.
  */
+import { varint } from '../../OnnxModelEditor.ts';
 
 export type ElementType = 'float32' | 'int64' | 'bool';
 export type Dim = number | string;
 export type AttributeValue = number | string | readonly number[] | { readonly float: number };
 
 const TYPE_CODES: Readonly<Record<ElementType, number>> = { float32: 1, int64: 7, bool: 9 };
-
-function varint(value: number | bigint): number[] {
-  let n = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  do {
-    let byte = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0n);
-  return out;
-}
 
 const key = (field: number, wireType: number): number[] => varint(field * 8 + wireType);
 const intField = (field: number, value: number | bigint): number[] => [...key(field, 0), ...varint(value)];
